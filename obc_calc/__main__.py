@@ -1,0 +1,5 @@
+import sys
+
+from obc_calc.cli import main
+
+sys.exit(main())

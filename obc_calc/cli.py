@@ -1,0 +1,49 @@
+"""Command line: `python -m obc_calc COMMAND ...`. Bad input exits 2 with one line per problem.
+
+Each command lives in its own module with `add_command(commands)`, which adds a subparser whose
+defaults set `run` to a function taking the parsed arguments; list the module in COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from obc_calc.errors import DealError
+
+EXIT_BAD_INPUT = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's usage errors: our exit code, one line
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+def print_json(data: dict) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _command_modules() -> list:
+    from obc_calc import cmd_evaluate
+
+    return [cmd_evaluate]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m obc_calc", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for module in _command_modules():
+        module.add_command(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except DealError as error:
+        for line in error.lines():
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0

@@ -1,0 +1,99 @@
+"""A deal's headline figures, as a dict for JSON and as a plain-text table for people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from obc_calc.flags import Flag, deal_flags
+from obc_calc.model import Deal
+from obc_calc.scenarios import ScenarioResult, evaluate, expected, floor, maximum
+
+
+@dataclass(frozen=True)
+class DealReport:
+    deal: Deal
+    flags: list[Flag]
+    expected: ScenarioResult
+    floor: ScenarioResult
+    maximum: ScenarioResult
+    scenarios: list[ScenarioResult]
+
+    def per_pupil(self, result: ScenarioResult) -> float:
+        """Dollars per planned student, the figure finance offices budget with."""
+        return result.total / self.deal.students
+
+    def to_dict(self) -> dict:
+        deal = self.deal
+        return {
+            "deal": deal.name,
+            "students": deal.students,
+            "total_cost": deal.total_cost,
+            "base_max": deal.base_max,
+            "performance_pool": deal.performance_pool,
+            "performance_share": deal.performance_share,
+            "flags": [f.to_dict() for f in self.flags],
+            "expected": self.expected.to_dict(),
+            "floor": self.floor.to_dict(),
+            "maximum": self.maximum.to_dict(),
+            "scenarios": [s.to_dict() for s in self.scenarios],
+        }
+
+
+def deal_report(deal: Deal) -> DealReport:
+    return DealReport(
+        deal=deal,
+        flags=deal_flags(deal),
+        expected=expected(deal),
+        floor=floor(deal),
+        maximum=maximum(deal),
+        scenarios=[evaluate(deal, s) for s in deal.scenarios],
+    )
+
+
+def money(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:,.2f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def report_text(report: DealReport) -> str:
+    deal = report.deal
+    lines = [
+        deal.name,
+        f"{deal.students:,} students; total cost {money(deal.total_cost)}; "
+        f"performance share {percent(deal.performance_share)} "
+        f"(base {money(deal.base_max)}, pool {money(deal.performance_pool)}); "
+        f"base paid {'per student served' if deal.base_basis == 'per_student' else 'in full'}",
+        "",
+    ]
+    results = [report.maximum, report.expected, report.floor, *report.scenarios]
+    header = ["Scenario", "Served", "Commitments", "Base"]
+    header += [o.name for o in deal.outcomes] + ["Total", "Per student served", "Savings", "Pool earned"]
+    rows = [header]
+    for r in results:
+        rows.append(
+            [r.name, f"{r.students_served:,}", "met" if r.commitments_met else "missed", money(r.base)]
+            + [money(o.payment) for o in r.outcomes]
+            + [money(r.total), money(r.cost_per_student_served), money(r.district_savings),
+               percent(r.pool_earned_share)]
+        )
+    lines += _table(rows)
+    lines.append("")
+    if not report.flags:
+        lines.append("No flags.")
+    for flag in report.flags:
+        lines.append(f"[{flag.level}] {flag.code}: {flag.message}")
+    return "\n".join(lines)
