@@ -37,11 +37,15 @@ def _message(error: dict) -> str:
     return f"{message[0].lower()}{message[1:]} (got {error['input']!r})"
 
 
+def _is_validator_name(part) -> bool:
+    return isinstance(part, str) and part.startswith(("function-", "literal["))
+
+
 def _problems(error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
         # pydantic names the failing member of a union or literal; users only need the field.
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        loc = tuple(p for p in item["loc"] if not _is_validator_name(p))
         problems.append(Problem(field_path(loc), _message(item)))
     return problems
 
