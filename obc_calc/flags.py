@@ -13,7 +13,7 @@ SEF_MINIMUM = 0.40  # the SEF pilot asked for at least this contingent share
 TYPICAL_BAND = (0.20, 0.60)  # what districts commonly put at risk (EdWeek 2024)
 EASY_PAYOUT = 0.95  # a per-student outcome expected to pay more than this is nearly base
 HARD_PAYOUT = 0.10  # ...and one expected to pay less than this is nearly out of reach
-COHORT_GAP = 0.15  # a cohort target this far from the expected rate is a sure thing or a long shot
+COHORT_GAP = 0.15  # a cohort target further than this from the expected rate is a sure thing or a long shot
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,11 @@ def expected_payout_share(outcome: Outcome) -> float:
 def outcome_flags(deal: Deal, outcome: Outcome) -> list[Flag]:
     flags = []
     if outcome.basis == "cohort_threshold":
-        gap = outcome.expected_rate - outcome.target_rate
-        if gap >= COHORT_GAP:
+        gap = round(outcome.expected_rate - outcome.target_rate, 9)  # 0.55 - 0.4 is 0.15000000000000002
+        if gap > COHORT_GAP:
             flags.append(_easy(outcome, f"its target ({outcome.target_rate:.0%}) is far below the "
                                         f"expected rate ({outcome.expected_rate:.0%})"))
-        elif -gap >= COHORT_GAP:
+        elif -gap > COHORT_GAP:
             flags.append(_hard(outcome, f"its target ({outcome.target_rate:.0%}) is far above the "
                                         f"expected rate ({outcome.expected_rate:.0%})"))
     else:
