@@ -1,0 +1,30 @@
+"""Per-pupil prices, the way districts and providers quote a deal ($670 + up to $750)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from obc_calc.model import Deal
+
+
+@dataclass(frozen=True)
+class PerPupilPrice:
+    base: float  # base paid per student
+    outcomes: float  # the most paid on outcomes per student
+
+    @property
+    def total(self) -> float:
+        return self.base + self.outcomes
+
+    @property
+    def performance_share(self) -> float:
+        return self.outcomes / self.total if self.total > 0 else 0.0
+
+
+def per_pupil_price(deal: Deal) -> PerPupilPrice:
+    return PerPupilPrice(deal.base_max / deal.students, deal.performance_pool / deal.students)
+
+
+def total_and_share(price: PerPupilPrice, students: int) -> tuple[float, float]:
+    """The total cost and performance share that per-pupil prices give for `students`."""
+    return price.total * students, price.performance_share
