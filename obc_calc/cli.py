@@ -25,9 +25,9 @@ def print_json(data: dict) -> None:
 
 
 def _command_modules() -> list:
-    from obc_calc import cmd_evaluate
+    from obc_calc import cmd_evaluate, cmd_provider
 
-    return [cmd_evaluate]
+    return [cmd_evaluate, cmd_provider]
 
 
 def build_parser() -> argparse.ArgumentParser:
