@@ -1,0 +1,113 @@
+"""`invoice DEAL.json RESULTS.csv [options]`: settle up a period from student-level results."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from obc_calc.cli import print_json
+from obc_calc.dealfile import load_deal
+from obc_calc.errors import DealError, Problem
+from obc_calc.invoice_excel import invoice_workbook
+from obc_calc.report import money, percent
+from obc_calc.results_file import ReadOptions, read_results
+from obc_calc.settle import MISSING_RULES, Invoice, SettleOptions, invoice_csv, invoice_to_dict, settle
+
+
+def run(args: argparse.Namespace) -> None:
+    deal = load_deal(args.deal)
+    read_options = ReadOptions(min_sessions=args.min_sessions, columns=column_map(args.map))
+    results = read_results(_read_bytes(args.results), args.results, deal, read_options)
+    invoice = settle(deal, results, SettleOptions(
+        period=args.period or f"Settle-up of {Path(args.results).name}",
+        missing=args.missing,
+        commitments_met=not args.commitments_missed,
+    ))
+    if args.xlsx:
+        _write(args.xlsx, invoice_workbook(deal, invoice, results))
+    if args.csv:
+        _write(args.csv, invoice_csv(invoice).encode("utf-8"))
+    if args.format == "json":
+        print_json(invoice_to_dict(invoice))
+    else:
+        print(invoice_text(invoice))
+
+
+def column_map(pairs: list[str]) -> dict[str, str]:
+    """['growth=Math growth', ...] -> {'growth': 'Math growth'}; the first '=' splits."""
+    columns, problems = {}, []
+    for pair in pairs:
+        column, sign, role = pair.partition("=")
+        if not sign or not column.strip() or not role.strip():
+            problems.append(Problem("--map", f"{pair!r} is not COLUMN=OUTCOME (or COLUMN=student_id/served)"))
+        else:
+            columns[column.strip()] = role.strip()
+    if problems:
+        raise DealError(problems)
+    return columns
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise DealError([Problem("", f"cannot read the file ({error.strerror})")], path) from None
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise DealError([Problem("", f"cannot write the file ({error.strerror})")], path) from None
+
+
+def _minimum(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("the minimum number of sessions cannot be negative")
+    return value
+
+
+def invoice_text(invoice: Invoice) -> str:
+    commitments = "met" if invoice.commitments_met else "missed"
+    lines = [
+        f"Invoice: {invoice.deal_name}",
+        f"Period {invoice.period}; date {invoice.invoice_date.isoformat()}; results {invoice.source}",
+        f"{invoice.students_served:,} of {invoice.students_in_file:,} students in the file served; "
+        f"missing values {invoice.missing_rule}; commitments {commitments}",
+        "",
+    ]
+    rows = [["Outcome", "Eligible", "Achievers", "Rate", "Threshold", "Payment"]]
+    for line in invoice.outcomes:
+        rows.append([line.name, f"{line.eligible:,}", f"{line.achievers:,}", percent(line.rate),
+                     line.threshold, money(line.payment)])
+    rows += [["Base", "", "", "", "", money(invoice.base_due)],
+             ["Total due", "", "", "", "", money(invoice.total_due)]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if invoice.notes:
+        lines += ["", "Notes:"] + [f"- {note}" for note in invoice.notes]
+    return "\n".join(lines)
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser("invoice", help="settle up: the invoice due from student-level results")
+    command.add_argument("deal", help="the deal file (JSON)")
+    command.add_argument("results", help="the results file (CSV or XLSX), one row per student")
+    command.add_argument("--period", help="the period's name, such as 'End of year 2026-27'")
+    command.add_argument("--format", choices=["table", "json"], default="table")
+    command.add_argument("--missing", choices=MISSING_RULES, default="excluded",
+                         help="students with no value: left out of the rate, or counted as not achieved")
+    command.add_argument("--min-sessions", type=_minimum, metavar="N",
+                         help="the served column counts sessions; N or more counts as served")
+    command.add_argument("--map", action="append", default=[], metavar="COLUMN=OUTCOME",
+                         help="read COLUMN as an outcome (or as student_id or served); repeat as needed")
+    command.add_argument("--commitments-missed", action="store_true",
+                         help="the district missed its commitments: the full contract value is due")
+    command.add_argument("--xlsx", metavar="OUT.xlsx", help="also write the invoice as an Excel workbook")
+    command.add_argument("--csv", metavar="OUT.csv", help="also write the invoice as CSV")
+    command.set_defaults(run=run)
