@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from obc_calc.beta import width_problem
 from obc_calc.errors import DealError, Problem
 
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -86,6 +87,9 @@ class Outcome(_Strict):
     tiers: list[Tier] | None = None
     data_source: DataSource = "district"
     paid_in_month: int | None = Field(default=None, ge=1)
+    # The plausible range of the cohort's rate, read as its 10th and 90th percentiles (risk.md).
+    rate_low: Rate | None = None
+    rate_high: Rate | None = None
 
 
 class Scenario(_Strict):
@@ -93,6 +97,19 @@ class Scenario(_Strict):
     rates: dict[str, Rate] = Field(default_factory=dict)
     students_served: int | None = Field(default=None, ge=0)
     commitments_met: bool = True
+
+
+class Risk(_Strict):
+    """What the simulation varies besides the rates; the defaults vary nothing."""
+
+    correlation: float = Field(default=0.0, ge=0.0, le=0.95)
+    students_served_low: int | None = Field(default=None, ge=0)  # None: all planned students
+    students_served_high: int | None = Field(default=None, ge=0)
+    commitments_miss_probability: Rate = 0.0
+
+
+def _is_default_risk(risk: Risk) -> bool:
+    return risk == Risk()
 
 
 class Deal(_Strict):
@@ -109,6 +126,8 @@ class Deal(_Strict):
     commitments: list[Commitment] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(min_length=1)
     scenarios: list[Scenario] = Field(default_factory=list)
+    # Left out when written at its defaults, so a deal without risk settings saves as it loaded.
+    risk: Risk = Field(default_factory=Risk, exclude_if=_is_default_risk)
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Deal:
@@ -157,6 +176,7 @@ def deal_problems(deal: Deal) -> list[Problem]:
         problems += _outcome_problems(deal, outcome, f"outcomes[{i}]")
     for i, scenario in enumerate(deal.scenarios):
         problems += _scenario_problems(deal, scenario, f"scenarios[{i}]")
+    problems += _risk_problems(deal, deal.risk, "risk")
     return problems
 
 
@@ -192,6 +212,26 @@ def _outcome_problems(deal: Deal, outcome: Outcome, path: str) -> list[Problem]:
             f"{path}.paid_in_month",
             f"month {outcome.paid_in_month} is after the term's last month ({deal.term.months})",
         ))
+    problems += _rate_range_problems(outcome, path)
+    return problems
+
+
+def _rate_range_problems(outcome: Outcome, path: str) -> list[Problem]:
+    low, high, mean = outcome.rate_low, outcome.rate_high, outcome.expected_rate
+    if low is None and high is None:
+        return []
+    if low is None or high is None:
+        missing = "rate_low" if low is None else "rate_high"
+        return [Problem(f"{path}.{missing}", "give rate_low and rate_high together, or neither")]
+    problems = []
+    if low > mean:
+        problems.append(Problem(f"{path}.rate_low", f"{low:.1%} is above the expected rate ({mean:.1%})"))
+    if high < mean:
+        problems.append(Problem(f"{path}.rate_high", f"{high:.1%} is below the expected rate ({mean:.1%})"))
+    if not problems:
+        message = width_problem(mean, high - low)
+        if message:
+            problems.append(Problem(f"{path}.rate_high", message))
     return problems
 
 
@@ -261,4 +301,24 @@ def _scenario_problems(deal: Deal, scenario: Scenario, path: str) -> list[Proble
             f"{path}.students_served",
             f"{served} students served is more than the deal's {deal.students}",
         ))
+    return problems
+
+
+def _risk_problems(deal: Deal, risk: Risk, path: str) -> list[Problem]:
+    low, high = risk.students_served_low, risk.students_served_high
+    if low is None and high is None:
+        return []
+    if low is None or high is None:
+        missing = "students_served_low" if low is None else "students_served_high"
+        return [Problem(
+            f"{path}.{missing}", "give students_served_low and students_served_high together, or neither"
+        )]
+    problems = []
+    for field, served in (("students_served_low", low), ("students_served_high", high)):
+        if served > deal.students:
+            problems.append(Problem(
+                f"{path}.{field}", f"{served} students served is more than the deal's {deal.students}"
+            ))
+    if low > high:
+        problems.append(Problem(f"{path}.students_served_low", f"{low} is above the high end ({high})"))
     return problems

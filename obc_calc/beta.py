@@ -1,0 +1,96 @@
+"""The Beta distribution of a cohort's achievement rate, fitted to its mean and plausible range.
+
+A deal gives an outcome's expected rate m and a range rate_low..rate_high read as the 10th and
+90th percentiles. A Beta with mean m has shape alpha = m k, beta = (1 - m) k for a concentration
+k > 0; we pick the k whose 10th-to-90th percentile width equals rate_high - rate_low. The mean
+fixes the centre, so the width is matched exactly and the two ends only approximately (exactly
+when m = 0.5 and the range is symmetric). See docs/risk.md.
+
+This module uses only numpy and scipy, so the deal model can call it without an import cycle.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize, special
+
+LOW_QUANTILE = 0.1
+HIGH_QUANTILE = 0.9
+# Concentrations searched. Below K_MIN a Beta is all but a coin toss between 0% and 100%; above
+# K_MAX its 10th-90th width is under 0.0002 percentage points, which no rate card can notice.
+K_MIN = 1e-2
+K_MAX = 1e12
+_LOG_K_GRID = np.linspace(np.log(K_MIN), np.log(K_MAX), 281)
+
+
+def width_at(mean: float, log_k):
+    """The 10th-to-90th percentile width of the Beta with this mean and concentration exp(log_k)."""
+    k = np.exp(log_k)
+    a, b = mean * k, (1.0 - mean) * k
+    return special.betaincinv(a, b, HIGH_QUANTILE) - special.betaincinv(a, b, LOW_QUANTILE)
+
+
+@lru_cache(maxsize=1024)
+def widest(mean: float) -> tuple[float, float]:
+    """(the largest width a Beta with this mean reaches, the log concentration where it does).
+
+    For a mean between 10% and 90% the width grows towards 100% as k shrinks; nearer 0 or 1 both
+    percentiles fall into the same end as k shrinks, so the width peaks at a middling k.
+    """
+    if not 0.0 < mean < 1.0:
+        return 0.0, float(np.log(K_MAX))
+    widths = width_at(mean, _LOG_K_GRID)
+    i = int(np.argmax(widths))
+    lo, hi = _LOG_K_GRID[max(i - 1, 0)], _LOG_K_GRID[min(i + 1, len(_LOG_K_GRID) - 1)]
+    best = optimize.minimize_scalar(lambda x: -width_at(mean, x), bounds=(lo, hi), method="bounded")
+    if -best.fun > widths[i]:
+        return float(-best.fun), float(best.x)
+    return float(widths[i]), float(_LOG_K_GRID[i])
+
+
+def width_problem(mean: float, width: float) -> str | None:
+    """Why no Beta with this mean has this 10th-to-90th percentile width, or None if one does."""
+    if width == 0.0:
+        return None
+    largest, _ = widest(mean)
+    if width < largest:
+        return None
+    return (
+        f"a range {width:.1%} wide is impossible for an achievement rate averaging {mean:.1%}: "
+        f"its 10th-to-90th percentile range must be under {largest:.1%} wide"
+    )
+
+
+@lru_cache(maxsize=1024)
+def beta_shape(mean: float, width: float) -> tuple[float, float] | None:
+    """(alpha, beta) of the Beta with this mean and 10th-to-90th percentile width; None if width 0.
+
+    Raises ValueError when no Beta fits (see width_problem). Where two concentrations fit (means
+    under 10% or over 90%), the larger one is taken: the one reached by widening a certain rate.
+    """
+    problem = width_problem(mean, width)
+    if problem:
+        raise ValueError(problem)
+    if width == 0.0:
+        return None
+    _, log_k_widest = widest(mean)
+    log_k_max = float(np.log(K_MAX))
+    if width_at(mean, log_k_max) >= width:
+        log_k = log_k_max  # narrower than K_MAX can show: as good as certain
+    else:
+        log_k = optimize.brentq(
+            lambda x: width_at(mean, x) - width, log_k_widest, log_k_max, xtol=1e-12, rtol=1e-12
+        )
+    k = float(np.exp(log_k))
+    return mean * k, (1.0 - mean) * k
+
+
+def fitted_range(mean: float, width: float) -> tuple[float, float]:
+    """The fitted Beta's 10th and 90th percentiles: the range the simulation really draws from."""
+    shape = beta_shape(mean, width)
+    if shape is None:
+        return mean, mean
+    low, high = special.betaincinv(*shape, [LOW_QUANTILE, HIGH_QUANTILE])
+    return float(low), float(high)
