@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from obc_calc.errors import DealError
@@ -25,9 +26,9 @@ def print_json(data: dict) -> None:
 
 
 def _command_modules() -> list:
-    from obc_calc import cmd_evaluate, cmd_provider
+    from obc_calc import cmd_evaluate, cmd_export, cmd_import, cmd_invoice, cmd_provider, cmd_simulate
 
-    return [cmd_evaluate, cmd_provider]
+    return [cmd_evaluate, cmd_provider, cmd_simulate, cmd_invoice, cmd_export, cmd_import]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,4 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in error.lines():
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) closed early: not an error; silence the flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

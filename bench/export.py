@@ -1,0 +1,67 @@
+"""Export time of the budget workbook: the largest sample deal and a 20-outcome, 20-scenario deal.
+
+Run: `python bench/export.py`. Target: under one second each on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from obc_calc.dealfile import deal_from_dict, load_deal  # noqa: E402
+from obc_calc.workbook import workbook_bytes  # noqa: E402
+
+BASES = ("per_student", "cohort_threshold", "tiered", "linear")
+TARGET_SECONDS = 1.0
+
+
+def generated_deal(outcomes: int, scenarios: int):
+    """A deal cycling through the four bases, with scenarios that set every rate."""
+    rows = []
+    for i in range(outcomes):
+        basis = BASES[i % 4]
+        row = {"name": f"Outcome {i + 1}", "basis": basis, "weight": 1 / outcomes,
+               "expected_rate": 0.5, "paid_in_month": 1 + i % 12}
+        if basis in ("cohort_threshold", "linear"):
+            row["target_rate"] = 0.6
+        if basis == "linear":
+            row["floor_rate"] = 0.3
+        if basis == "tiered":
+            row["tiers"] = [{"min_rate": 0.3, "payout": 0.5}, {"min_rate": 0.5, "payout": 1.0}]
+        rows.append(row)
+    rows[-1]["weight"] = 1 - sum(r["weight"] for r in rows[:-1])
+    return deal_from_dict({
+        "schema_version": 1, "name": "Generated deal", "students": 5000, "total_cost": 7_500_000,
+        "performance_share": 0.4, "base_basis": "per_student",
+        "term": {"start": "2026-08", "months": 12, "base_upfront_share": 0.25},
+        "outcomes": rows,
+        "scenarios": [
+            {"name": f"Scenario {s + 1}", "rates": {r["name"]: (s + 1) / (scenarios + 1) for r in rows},
+             "students_served": 4000 + s * 50, "commitments_met": s != 0}
+            for s in range(scenarios)
+        ],
+    })
+
+
+def timed(deal) -> float:
+    start = time.perf_counter()
+    workbook_bytes(deal)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    samples = [load_deal(p) for p in sorted((ROOT / "sample_data").glob("*.json"))]
+    largest = max(samples, key=lambda d: len(d.outcomes) * (1 + len(d.scenarios)))
+    for label, deal in ((f"largest sample ({largest.name})", largest),
+                        ("20 outcomes, 20 scenarios", generated_deal(20, 20))):
+        seconds = min(timed(deal) for _ in range(3))
+        verdict = "ok" if seconds < TARGET_SECONDS else f"SLOW (target {TARGET_SECONDS:.0f} s)"
+        print(f"export {label}: {seconds:.3f} s  {verdict}")
+
+
+if __name__ == "__main__":
+    main()

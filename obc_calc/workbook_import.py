@@ -1,0 +1,332 @@
+"""A budget workbook back into a deal, from the visible input cells (so edits made in Excel count).
+
+Cells that follow a default by formula (a scenario rate equal to the expected rate, eligible
+students equal to all students, payment in the term's last month) come back as "not set". A cell
+holding some other formula is read from the value the spreadsheet program saved with it.
+Every problem names the sheet, row and column; problems the deal checks find by field path
+(outcomes[2].weight) are moved to the cell they came from.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from obc_calc.dealfile import deal_from_dict
+from obc_calc.errors import DealError, Problem
+from obc_calc.model import Deal
+from obc_calc.ratecard import is_blank, parse_count, parse_number
+from obc_calc.workbook import (
+    COMMITMENT_HEADER,
+    COMMITTED,
+    EXPECTED,
+    NO,
+    NOTES,
+    RATE_CARD,
+    RATE_CARD_INPUTS,
+    SCENARIO,
+    SCENARIOS,
+    SERVED,
+    SUMMARY,
+    SUMMARY_INPUTS,
+    TOTAL_ROW_LABEL,
+    YES,
+    tier_headers,
+)
+
+SUMMARY_FIELDS = {  # Summary label -> deal field path
+    "Deal name": "name", "District": "district", "Provider": "provider", "Program": "program",
+    "Students": "students", "Total cost (not-to-exceed)": "total_cost",
+    "Performance share": "performance_share", "Base basis": "base_basis",
+    "Term starts: year": "term.start", "Term starts: month": "term.start", "Term months": "term.months",
+    "Fiscal year starts in month": "term.fiscal_year_start_month",
+    "Base paid upfront": "term.base_upfront_share",
+    "Rate correlation (simulation)": "risk.correlation",
+    "Students served, low (simulation)": "risk.students_served_low",
+    "Students served, high (simulation)": "risk.students_served_high",
+    "Chance commitments are missed (simulation)": "risk.commitments_miss_probability",
+}
+COUNT_PATHS = ("students", "term.months", "term.fiscal_year_start_month", "risk.students_served_low",
+               "risk.students_served_high")
+NUMBER_PATHS = ("total_cost", "performance_share", "term.base_upfront_share", "risk.correlation",
+                "risk.commitments_miss_probability")
+REQUIRED_OUTCOME_FIELDS = ("name", "basis", "data_source", "weight", "expected_rate")
+# Follow formulas, as the export writes them, mean "not set" (compared without spaces, $ or case).
+FOLLOWS = {"eligible_students": "=STUDENTS", "paid_in_month": "=TERMMONTHS", "students_served": "=STUDENTS"}
+
+
+def _plain(formula: str) -> str:
+    return re.sub(r"[\s$]", "", formula).upper()
+
+
+class _Reader:
+    def __init__(self, formulas_wb, values_wb):
+        self.wb, self.values = formulas_wb, values_wb
+        self.problems: list[Problem] = []
+        self.places: dict[str, str] = {}  # deal field path -> sheet, row, column
+
+    def complain(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def reported(self, where: str) -> bool:
+        return any(p.path == where for p in self.problems)
+
+    def sheet(self, name: str):
+        if name not in self.wb.sheetnames:
+            self.complain(f"sheet {name}", "this sheet is missing (is this a budget workbook?)")
+            return None
+        return self.wb[name]
+
+    def value(self, ws, row: int, column: int, where: str, follows: str | None = None):
+        """A cell's value; None when blank or when it holds the formula that means 'not set'."""
+        cell = ws.cell(row, column)
+        if cell.data_type != "f":
+            return None if cell.value in (None, "") else cell.value
+        if follows and _plain(str(cell.value)) == follows:
+            return None
+        saved = self.values[ws.title].cell(row, column).value
+        if saved is None:
+            self.complain(where, "holds a formula with no saved value; type the value itself")
+        return saved
+
+    def typed(self, value, kind: str, where: str):
+        """The value as text, a number or a whole number; None (and a problem) when it is not one."""
+        if kind == "text":
+            return value if value is None or isinstance(value, str) else str(value)
+        if is_blank(value):
+            return None
+        try:
+            return parse_count(value) if kind == "count" else parse_number(value)
+        except ValueError as error:
+            self.complain(where, str(error))
+            return None
+
+
+def _where(sheet: str, row: int, column: str) -> str:
+    return f"sheet {sheet}, row {row}, column {column}"
+
+
+def _summary(reader: _Reader, ws) -> dict:
+    rows = {}
+    for row in range(1, ws.max_row + 1):
+        label = ws.cell(row, 1).value
+        if isinstance(label, str) and label.strip() in SUMMARY_FIELDS:
+            rows.setdefault(label.strip(), row)
+    deal: dict = {"schema_version": 1, "term": {}}
+    start = {}
+    for label, _, _ in SUMMARY_INPUTS:
+        path = SUMMARY_FIELDS[label]
+        if label not in rows:
+            reader.complain(f"sheet {SUMMARY}, column A", f"there is no row labelled {label!r}")
+            continue
+        where = _where(SUMMARY, rows[label], f"B ({label})")
+        reader.places.setdefault(path, where)
+        kind = "count" if path in COUNT_PATHS or label.startswith("Term starts") else (
+            "number" if path in NUMBER_PATHS else "text")
+        value = reader.typed(reader.value(ws, rows[label], 2, where), kind, where)
+        if label.startswith("Term starts"):
+            start[label] = value
+        elif value is not None:
+            _put(deal, path, value.strip() if path == "base_basis" else value)
+        elif kind == "text" and path != "base_basis" and path != "name":
+            _put(deal, path, "")  # a blank district or provider is allowed, and is blank
+    year, month = start.get("Term starts: year"), start.get("Term starts: month")
+    if year is not None and month is not None:
+        deal["term"]["start"] = f"{year:04d}-{month:02d}"
+    return deal
+
+
+def _put(data: dict, path: str, value) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[last] = value
+
+
+def _rate_card(reader: _Reader, ws) -> list[dict]:
+    headers = {str(ws.cell(1, c).value).strip(): c for c in range(1, ws.max_column + 1)
+               if not is_blank(ws.cell(1, c).value)}
+    missing = [h for h, _ in RATE_CARD_INPUTS if h not in headers]
+    for header in missing:
+        reader.complain(f"sheet {RATE_CARD}, row 1", f"there is no column {header!r}")
+    if missing:
+        return []
+    slots = 0
+    while all(h in headers for h in tier_headers(slots + 1)):
+        slots += 1
+    outcomes = []
+    for row in range(2, ws.max_row + 1):
+        name = ws.cell(row, headers["Outcome"]).value
+        if name in (None, "", TOTAL_ROW_LABEL):
+            break
+        outcomes.append(_outcome(reader, ws, row, len(outcomes), headers, slots))
+    if not outcomes:
+        reader.complain(f"sheet {RATE_CARD}, row 2", "there are no outcomes (the first row is blank)")
+    reader.places.setdefault("outcomes", f"sheet {RATE_CARD}, column Weight")
+    return outcomes
+
+
+def _outcome(reader: _Reader, ws, row: int, index: int, headers: dict, slots: int) -> dict:
+    outcome = {}
+    for header, name in RATE_CARD_INPUTS:
+        where = _where(RATE_CARD, row, header)
+        reader.places[f"outcomes[{index}].{name}"] = where
+        kind = "count" if name in FOLLOWS else ("text" if name in ("name", "metric", "threshold", "basis",
+                                                                   "data_source") else "number")
+        value = reader.typed(reader.value(ws, row, headers[header], where, FOLLOWS.get(name)), kind, where)
+        if value is None and name in REQUIRED_OUTCOME_FIELDS:
+            if not reader.reported(where):
+                reader.complain(where, "this cell is blank; every outcome needs it")
+        elif value is not None:
+            outcome[name] = value.strip() if name in ("basis", "data_source") else value
+        elif name in ("metric", "threshold"):
+            outcome[name] = ""
+    tiers = []
+    for slot in range(1, slots + 1):
+        pair = []
+        for header, key in zip(tier_headers(slot), ("min_rate", "payout"), strict=True):
+            where = _where(RATE_CARD, row, header)
+            reader.places[f"outcomes[{index}].tiers[{len(tiers)}].{key}"] = where
+            pair.append(reader.typed(reader.value(ws, row, headers[header], where), "number", where))
+        if pair.count(None) == 1:
+            reader.complain(_where(RATE_CARD, row, tier_headers(slot)[pair.index(None)]),
+                            "a tier needs both its starting rate and its payout")
+        elif None not in pair:
+            tiers.append({"min_rate": pair[0], "payout": pair[1]})
+    if slots:
+        reader.places[f"outcomes[{index}].tiers"] = _where(RATE_CARD, row, tier_headers(1)[0])
+    if tiers:
+        outcome["tiers"] = tiers
+    return outcome
+
+
+def _scenarios(reader: _Reader, ws, outcome_names: list[str]) -> list[dict]:
+    headers = [ws.cell(1, c).value for c in range(1, ws.max_column + 1)]
+    if ws.cell(1, 1).value != SCENARIO or SERVED not in headers or COMMITTED not in headers:
+        reader.complain(f"sheet {SCENARIOS}, row 1",
+                        f"the first columns must be {SCENARIO!r}, one per outcome, {SERVED!r}, {COMMITTED!r}")
+        return []
+    served_col, committed_col = headers.index(SERVED) + 1, headers.index(COMMITTED) + 1
+    rate_cols = {}
+    for c in range(2, served_col):
+        header = ws.cell(1, c).value
+        if header in outcome_names:
+            rate_cols[c] = header
+        else:
+            reader.complain(_where(SCENARIOS, 1, str(header)),
+                            "no outcome on the Rate Card has this name; rename the column to match one")
+    scenarios = []
+    for row in range(2, ws.max_row + 1):
+        name = ws.cell(row, 1).value
+        if name in (None, "", EXPECTED):
+            continue
+        i = len(scenarios)
+        where = _where(SCENARIOS, row, SCENARIO)
+        reader.places[f"scenarios[{i}].name"] = where
+        scenario = {"name": str(name), "rates": {}}
+        for c, outcome in rate_cols.items():
+            where = _where(SCENARIOS, row, outcome)
+            reader.places[f"scenarios[{i}].rates.{outcome}"] = where
+            value = reader.value(ws, row, c, where, _expected_rate_link(outcome_names.index(outcome)))
+            rate = reader.typed(value, "number", where)
+            if rate is not None:
+                scenario["rates"][outcome] = rate
+        where = _where(SCENARIOS, row, SERVED)
+        reader.places[f"scenarios[{i}].students_served"] = where
+        value = reader.value(ws, row, served_col, where, FOLLOWS["students_served"])
+        served = reader.typed(value, "count", where)
+        if served is not None:
+            scenario["students_served"] = served
+        scenario["commitments_met"] = _committed(reader, ws, row, committed_col)
+        scenarios.append(scenario)
+    return scenarios
+
+
+def _expected_rate_link(index: int) -> str:
+    column = get_column_letter([h for h, _ in RATE_CARD_INPUTS].index("Expected rate") + 1)
+    return _plain(f"='{RATE_CARD}'!{column}{2 + index}")
+
+
+def _committed(reader: _Reader, ws, row: int, column: int) -> bool:
+    where = _where(SCENARIOS, row, COMMITTED)
+    value = reader.value(ws, row, column, where)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in (YES.lower(), NO.lower()):
+        return value.strip().lower() == YES.lower()
+    reader.complain(where, f"write {YES} or {NO} (got {value!r})")
+    return True
+
+
+def _commitments(reader: _Reader, ws) -> list[dict]:
+    top = next((r for r in range(1, ws.max_row + 1)
+                if (ws.cell(r, 1).value, ws.cell(r, 2).value) == COMMITMENT_HEADER), None)
+    if top is None:
+        reader.complain(f"sheet {NOTES}, column A", f"there is no table headed {COMMITMENT_HEADER[0]!r}")
+        return []
+    commitments = []
+    for row in range(top + 1, ws.max_row + 1):
+        name = reader.value(ws, row, 1, _where(NOTES, row, COMMITMENT_HEADER[0]))
+        if name is None:
+            break
+        reader.places[f"commitments[{len(commitments)}].name"] = _where(NOTES, row, COMMITMENT_HEADER[0])
+        description = reader.value(ws, row, 2, _where(NOTES, row, COMMITMENT_HEADER[1]))
+        description = "" if description is None else str(description)
+        commitments.append({"name": str(name), "description": description})
+    return commitments
+
+
+def _open(data: bytes | str | Path, source: str) -> tuple:
+    if not isinstance(data, bytes):
+        try:
+            data = Path(data).read_bytes()
+        except OSError as error:
+            raise DealError([Problem("", f"cannot read the file ({error.strerror})")], source) from None
+    try:
+        return load_workbook(BytesIO(data)), load_workbook(BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise DealError([Problem("", "this is not an Excel workbook (.xlsx)")], source) from None
+
+
+def deal_from_workbook(data: bytes | str | Path, source: str | None = None) -> Deal:
+    """The deal in a budget workbook (a path or the file's bytes); DealError names each bad cell."""
+    source = source or (str(data) if not isinstance(data, bytes) else "workbook")
+    reader = _Reader(*_open(data, source))
+    sheets = {name: reader.sheet(name) for name in (SUMMARY, RATE_CARD, SCENARIOS, NOTES)}
+    if reader.problems:
+        raise DealError(reader.problems, source)
+    deal = _summary(reader, sheets[SUMMARY])
+    deal["outcomes"] = _rate_card(reader, sheets[RATE_CARD])
+    if not deal["outcomes"]:  # the other sheets are read against the outcomes: nothing more to check
+        raise DealError(reader.problems, source)
+    deal["scenarios"] = _scenarios(reader, sheets[SCENARIOS], [o.get("name") for o in deal["outcomes"]])
+    deal["commitments"] = _commitments(reader, sheets[NOTES])
+    unreadable = list(reader.problems)
+    try:
+        result = deal_from_dict(deal)
+    except DealError as error:
+        for problem in error.problems:
+            where = _place(reader.places, problem.path)
+            # A cell already reported needs no second message, and a check across cells (the weights'
+            # sum) may only be tripping over a default standing in for an unreadable cell.
+            if not reader.reported(where) and not (unreadable and ", row " not in where):
+                reader.problems.append(Problem(where, problem.message))
+        raise DealError(reader.problems, source) from None
+    if reader.problems:
+        raise DealError(reader.problems, source)
+    return result
+
+
+def _place(places: dict[str, str], path: str) -> str:
+    """The cell of a field path, or of its nearest parent the reader knows."""
+    while path in places or "." in path or "[" in path:
+        if path in places:
+            return places[path]
+        path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
+    return f"the deal's {path}" if path else "the workbook"
