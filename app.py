@@ -1,24 +1,14 @@
-"""Landing page: the built-in sample deal's headline figures (the full app comes next)."""
-
-from pathlib import Path
+"""The outcomes-based contracting calculator: a router over the pages listed in ui.PAGES."""
 
 import streamlit as st
 
-from obc_calc import deal_report, load_deal
+import ui
 
-SAMPLE = Path(__file__).parent / "sample_data" / "math_tutoring.json"
-
-st.set_page_config(page_title="OBC calculator", layout="wide")
-report = deal_report(load_deal(SAMPLE))
-deal = report.deal
-st.title("Outcomes-based contracting calculator")
-st.caption(f"{deal.name}: {deal.students:,} students, {deal.performance_share:.1%} paid on outcomes")
-columns = st.columns(3)
-for column, label, result in zip(
-    columns, ["Maximum (encumber)", "Expected", "Floor (base only)"],
-    [report.maximum, report.expected, report.floor], strict=True,
-):
-    column.metric(label, f"${result.total:,.0f}", f"${report.per_pupil(result):,.2f} per pupil",
-                  delta_color="off")
-for flag in report.flags:
-    (st.warning if flag.level == "warning" else st.info)(flag.message)
+st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide")
+ui.init_state()
+pages = [
+    st.Page(path, title=title, icon=icon, default=index == 0)
+    for index, (path, title, icon) in enumerate(ui.PAGES)
+]
+st.sidebar.caption(f"Deal: **{ui.current().name}**")
+st.navigation(pages).run()

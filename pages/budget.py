@@ -1,0 +1,85 @@
+"""Budget: when the money goes out, by month and by fiscal year, and the deal file to keep."""
+
+import re
+
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from obc_calc.dealfile import deal_to_json
+from obc_calc.report import deal_report
+from obc_calc.schedule import fiscal_year_schedule, monthly_schedule
+
+
+def money_frame(table):
+    """The schedule with every dollar column as text, for display."""
+    shown = table.copy()
+    for column in shown.columns:
+        if column not in ("Month", "Fiscal year"):
+            shown[column] = [ui.money(v) for v in shown[column]]
+    return shown
+
+
+def show_table(table) -> None:
+    """Every row visible (a term has at most 60 months), dollars right-aligned."""
+    shown = money_frame(table)
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(shown, hide_index=True, height=35 * (len(shown) + 1) + 3,
+                 column_config={c: right for c in shown.columns if c not in ("Month", "Fiscal year")})
+
+
+def schedule_chart(table, x: str, title: str, x_title: str, key: str) -> None:
+    deal = ui.current()
+    fig = go.Figure()
+    for column in ["Base", *(o.name for o in deal.outcomes)]:
+        fig.add_trace(go.Bar(x=table[x], y=table[column], name=column))
+    if "Cumulative" in table:
+        fig.add_trace(go.Scatter(x=table[x], y=table["Cumulative"], name="Cumulative", mode="lines+markers",
+                                 line={"color": "#374151"}))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    ui.show_chart(fig, title, x_title, "Payment ($)", key=key)
+
+
+deal = ui.current()
+report = deal_report(deal)
+st.title("Budget")
+columns = st.columns(3)
+for column, (label, result, help_text) in zip(columns, [
+    ("Maximum (encumber)", report.maximum, "The not-to-exceed contract value the district encumbers."),
+    ("Expected", report.expected, "Every outcome at its expected rate."),
+    ("Floor (base only)", report.floor, "No outcome reached: the base alone."),
+], strict=True):
+    per_pupil = ui.money(report.per_pupil(result), cents=True)
+    column.metric(label, ui.money(result.total), f"{per_pupil} per pupil",
+                  delta_color="off", delta_arrow="off", border=True, help=help_text)
+
+results = {r.name: r for r in [report.expected, report.maximum, report.floor, *report.scenarios]}
+choice = st.selectbox("Scenario to schedule", list(results), key="budget_scenario",
+                      help="Expected, Maximum and Floor are always here; the rest are the deal's own "
+                           "scenarios.")
+result = results.get(choice, report.expected)
+monthly = monthly_schedule(deal, result)
+by_year = fiscal_year_schedule(deal, result)
+st.caption(
+    f"{result.name}: {ui.money(result.total)} in total over {deal.term.months} months "
+    f"from {deal.term.start}. "
+    f"{ui.percent(deal.term.base_upfront_share, 0)} of the base is paid in the first month, the rest evenly; "
+    "each outcome is paid in its settle-up month."
+)
+
+st.subheader("By fiscal year")
+show_table(by_year)
+schedule_chart(by_year, "Fiscal year", f"Payments by fiscal year: {result.name}", "Fiscal year", "fy_chart")
+
+st.subheader("By month")
+schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YYYY-MM)", "month_chart")
+show_table(monthly)
+
+st.subheader("Keep this deal")
+slug = re.sub(r"[^a-z0-9]+", "_", deal.name.lower()).strip("_") or "deal"
+st.download_button(
+    "Download the deal (JSON)", deal_to_json(deal), file_name=f"{slug}.json", mime="application/json",
+    icon=":material/download:", key="download_deal",
+    help="The whole deal as a deal file. Open it again later with 'Upload a deal file' on the Home page.",
+)

@@ -1,0 +1,104 @@
+"""Home: pick a deal (sample, upload, blank), see its headline figures and flags, learn what OBC is."""
+
+import streamlit as st
+
+import ui
+from obc_calc.dealfile import deal_from_dict, deal_from_json, load_deal
+from obc_calc.errors import DealError
+from obc_calc.report import deal_report
+
+
+def open_sample(name: str) -> None:
+    ui.load(load_deal(ui.SAMPLES[name]))
+    st.session_state["home_message"] = f"Opened the sample deal: {ui.current().name}."
+
+
+def open_blank() -> None:
+    ui.load(deal_from_dict(ui.BLANK_DEAL))
+    st.session_state["home_message"] = "Started a blank deal with one outcome. Fill it in on the next pages."
+
+
+def open_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    try:
+        deal = deal_from_json(upload.getvalue(), upload.name)
+    except DealError as error:
+        lines = [ui.sentence(problem, {}) for problem in error.problems[:12]]
+        more = len(error.problems) - 12
+        if more > 0:
+            lines.append(f"...and {more} more problems.")
+        ui.set_problems("upload", [f"{upload.name} is not a deal this app can open:"] + lines)
+        return
+    ui.load(deal)
+    st.session_state["home_message"] = f"Opened {upload.name}: {deal.name}."
+
+
+st.title("Outcomes-based contracting calculator")
+st.markdown(
+    "In an **outcomes-based contract** a school district pays a provider a **base** for running "
+    "the service, plus a **performance pool** paid only when agreed student outcomes are met. "
+    "The **rate card** lists each outcome, how it is measured, what counts as success and the "
+    "dollars tied to it. This calculator shows, for any deal you design, the **maximum** the "
+    "district must encumber, the **expected** cost, the **floor** (base only), the cost per pupil "
+    "and when the money goes out."
+)
+with st.expander("How to use it", expanded=False):
+    st.markdown(
+        "1. Start from a sample deal, upload a deal file, or start blank (below).\n"
+        "2. **Deal & split**: students, price, and how much of the price depends on outcomes.\n"
+        "3. **Rate card**: the outcomes, their weights and how each one pays.\n"
+        "4. **Scenarios**: what the district pays if students do better or worse than expected.\n"
+        "5. **Budget**: the payments by month and fiscal year, and the deal file to download.\n\n"
+        "Every change updates the figures at once. A change that would make the deal invalid is "
+        "explained in plain words and not applied, so your other work is never lost."
+    )
+
+st.subheader("Choose a deal")
+columns = st.columns(len(ui.SAMPLES) + 1)
+for column, name in zip(columns, ui.SAMPLES, strict=False):
+    column.button(name, on_click=open_sample, args=(name,), width="stretch",
+                  help="Replace the current deal with this sample deal.")
+columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
+                   help="Replace the current deal with a minimal one-outcome deal to fill in.")
+st.file_uploader(
+    "Upload a deal file (JSON)", type=["json"], key="upload", on_change=open_upload,
+    help="A deal saved from this app (Budget page) or written by hand in the deal file format.",
+)
+upload_problems = ui.problems("upload")
+if upload_problems:
+    headline, *details = upload_problems
+    bullets = "\n".join(f"- {line}" for line in details)
+    st.error(f"{headline}\n\n{bullets}\n\nThe current deal is unchanged.")
+if "home_message" in st.session_state:
+    st.success(st.session_state.pop("home_message"))
+
+deal = ui.current()
+report = deal_report(deal)
+st.subheader(deal.name)
+who = " and ".join(part for part in (deal.district, deal.provider) if part)
+st.caption(
+    f"{who + ': ' if who else ''}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
+    f"{len(deal.scenarios)} scenarios"
+)
+columns = st.columns(4)
+headline = [
+    ("Maximum (encumber)", report.maximum,
+     "The contract's not-to-exceed value: the base plus the whole performance pool. "
+     "This is what the district encumbers."),
+    ("Expected", report.expected, "What the district pays if every outcome reaches its expected rate."),
+    ("Floor (base only)", report.floor, "What the district pays if no outcome is reached: the base alone."),
+]
+for column, (label, result, help_text) in zip(columns, headline, strict=False):
+    per_pupil = ui.money(report.per_pupil(result), cents=True)
+    column.metric(label, ui.money(result.total), f"{per_pupil} per pupil",
+                  delta_color="off", delta_arrow="off", help=help_text, border=True)
+columns[3].metric(
+    "Performance share", ui.percent(deal.performance_share),
+    f"pool {ui.money(deal.performance_pool)}", delta_color="off", delta_arrow="off", border=True,
+    help="The share of the total cost paid only when outcomes are met (the performance pool). "
+         "Districts typically put 20% to 60% at risk.",
+)
+st.subheader("Flags")
+ui.show_flags(report.flags)
