@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -227,15 +226,8 @@ def text(value) -> str:
 # ---- formats -------------------------------------------------------------------------------
 
 def money(value: float | None, cents: bool = False) -> str:
-    """Dollars with thousands separators; whole dollars unless cents matter (per pupil).
-
-    Halves round away from zero, as Excel's ROUND and people do ($0.625 -> $0.63), not to even.
-    """
-    if value is None:
-        return report.money(value)
-    step = Decimal("0.01") if cents else Decimal("1")
-    rounded = float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
-    return report.money(rounded) if cents else report.money(rounded)[:-3]
+    """Dollars with thousands separators; whole dollars unless cents matter (per pupil)."""
+    return report.money(value, with_cents=cents)
 
 
 def percent(value: float | None, digits: int = 1) -> str:

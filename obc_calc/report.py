@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from obc_calc.flags import Flag, deal_flags
 from obc_calc.model import Deal
@@ -50,8 +51,20 @@ def deal_report(deal: Deal) -> DealReport:
     )
 
 
-def money(value: float | None) -> str:
-    return "n/a" if value is None else f"${value:,.2f}"
+def cents(amount: float, places: int = 2) -> float:
+    """Round as Excel's ROUND and invoices do: halves away from zero ($0.625 -> $0.63), on the
+    15 significant digits Excel keeps, so the app, the CLI and the workbooks agree."""
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(f"{amount:.15g}").quantize(step, rounding=ROUND_HALF_UP))
+
+
+def money(value: float | None, with_cents: bool = True) -> str:
+    """Dollars with thousands separators: -$1,234.56, or whole dollars without cents."""
+    if value is None:
+        return "n/a"
+    places = 2 if with_cents else 0
+    rounded = cents(value, places)
+    return f"{'-' if rounded < 0 else ''}${abs(rounded):,.{places}f}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:

@@ -13,13 +13,13 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
 from obc_calc.errors import DealError, Problem
 from obc_calc.model import Deal, Outcome, Scenario
+from obc_calc.report import cents
 from obc_calc.results_file import ResultsTable
 from obc_calc.scenarios import ScenarioResult, evaluate
 
@@ -79,11 +79,6 @@ class Invoice:
     @property
     def total_due(self) -> float:
         return cents(self.base_due + self.performance_due)
-
-
-def cents(amount: float) -> float:
-    """Round to the cent, half up, on the 15 significant digits Excel works with."""
-    return float(Decimal(f"{amount:.15g}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def excel_threshold(value: float) -> float:

@@ -313,7 +313,7 @@ def test_commitments_can_be_added_and_removed():
     (164_062.5, False, "$164,063"),  # halves round up, as in Excel, not to even
     (1_113.625, True, "$1,113.63"),
     (0.0, False, "$0"),
-    (-346_875.5, False, "$-346,876"),
+    (-346_875.5, False, "-$346,876"),
     (None, False, "n/a"),
 ])
 def test_money_format(value, cents, shown):

@@ -16,9 +16,10 @@ from obc_calc.cli import EXIT_BAD_INPUT, main
 from obc_calc.dealfile import load_deal
 from obc_calc.errors import DealError
 from obc_calc.model import Scenario
+from obc_calc.report import cents
 from obc_calc.results_file import ReadOptions, read_results
 from obc_calc.scenarios import evaluate
-from obc_calc.settle import SettleOptions, cents, invoice_csv, invoice_to_dict, settle
+from obc_calc.settle import SettleOptions, invoice_csv, invoice_to_dict, settle
 from tests.helpers import make_deal
 
 ROOT = Path(__file__).parent.parent
