@@ -547,7 +547,17 @@ def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     _scenarios(wb.create_sheet(SCENARIOS), lay)
     _schedule(wb.create_sheet(SCHEDULE), lay)
     _notes(wb.create_sheet(NOTES), lay, made_at or datetime.now(UTC))
+    for ws in wb.worksheets:
+        fit_to_page_width(ws)
     return wb
+
+
+def fit_to_page_width(ws) -> None:
+    """Print each sheet landscape and one page wide, so a printed copy keeps its columns together."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def workbook_bytes(deal: Deal) -> bytes:
