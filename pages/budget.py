@@ -1,6 +1,8 @@
-"""Budget: when the money goes out, by month and by fiscal year, and the deal file to keep."""
+"""Budget: when the money goes out, by month and by fiscal year; the budget workbook and the deal file
+to download."""
 
 import re
+from functools import partial
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -9,6 +11,7 @@ import ui
 from obc_calc.dealfile import deal_to_json
 from obc_calc.report import deal_report
 from obc_calc.schedule import fiscal_year_schedule, monthly_schedule
+from obc_calc.workbook import workbook_bytes
 
 
 def money_frame(table):
@@ -76,10 +79,21 @@ st.subheader("By month")
 schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YYYY-MM)", "month_chart")
 show_table(monthly)
 
-st.subheader("Keep this deal")
+st.subheader("Download")
 slug = re.sub(r"[^a-z0-9]+", "_", deal.name.lower()).strip("_") or "deal"
-st.download_button(
+buttons = st.container(horizontal=True)
+buttons.download_button(
+    # Built when clicked, from this run's deal (the callable runs outside the script, without session state).
+    "Download the budget workbook (Excel)", partial(workbook_bytes, deal), file_name=f"{slug}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+    type="primary", key="download_workbook", on_click="ignore",
+    help="Summary, rate card, scenarios, payment schedule and notes, every figure a live formula. "
+         "Open it back as a deal with 'Upload a deal file' on the Home page.",
+)
+buttons.download_button(
     "Download the deal (JSON)", deal_to_json(deal), file_name=f"{slug}.json", mime="application/json",
     icon=":material/download:", key="download_deal",
     help="The whole deal as a deal file. Open it again later with 'Upload a deal file' on the Home page.",
 )
+st.caption("Every figure in the workbook is a live formula over its inputs (in blue): change a rate in Excel "
+           "and every total follows.")

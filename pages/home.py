@@ -4,8 +4,9 @@ import streamlit as st
 
 import ui
 from obc_calc.dealfile import deal_from_dict, deal_from_json, load_deal
-from obc_calc.errors import DealError
+from obc_calc.errors import DealError, Problem
 from obc_calc.report import deal_report
+from obc_calc.workbook_import import deal_from_workbook
 
 
 def open_sample(name: str) -> None:
@@ -18,14 +19,26 @@ def open_blank() -> None:
     st.session_state["home_message"] = "Started a blank deal with one outcome. Fill it in on the next pages."
 
 
+def cell_sentence(problem: Problem) -> str:
+    """('sheet Rate Card, row 3, column Weight', 'expected a number') -> 'Sheet Rate Card, row 3, column
+    Weight: Expected a number.'"""
+    message = problem.message[:1].upper() + problem.message[1:]
+    return f"{problem.path[:1].upper()}{problem.path[1:]}: {message}." if problem.path else f"{message}."
+
+
 def open_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
         return
+    data = upload.getvalue()
+    # An .xlsx is a zip archive: judge by the bytes too, so a renamed workbook still opens.
+    workbook = upload.name.lower().endswith(".xlsx") or data[:2] == b"PK"
     try:
-        deal = deal_from_json(upload.getvalue(), upload.name)
+        deal = deal_from_workbook(data, upload.name) if workbook else deal_from_json(data, upload.name)
     except DealError as error:
-        lines = [ui.sentence(problem, {}) for problem in error.problems[:12]]
+        # Workbook problems already say where (sheet, row, column); JSON ones name a field path.
+        describe = cell_sentence if workbook else (lambda problem: ui.sentence(problem, {}))
+        lines = [describe(problem) for problem in error.problems[:12]]
         more = len(error.problems) - 12
         if more > 0:
             lines.append(f"...and {more} more problems.")
@@ -46,11 +59,12 @@ st.markdown(
 )
 with st.expander("How to use it", expanded=False):
     st.markdown(
-        "1. Start from a sample deal, upload a deal file, or start blank (below).\n"
+        "1. Start from a sample deal, upload a deal file or budget workbook, or start blank (below).\n"
         "2. **Deal & split**: students, price, and how much of the price depends on outcomes.\n"
         "3. **Rate card**: the outcomes, their weights and how each one pays.\n"
         "4. **Scenarios**: what the district pays if students do better or worse than expected.\n"
-        "5. **Budget**: the payments by month and fiscal year, and the deal file to download.\n\n"
+        "5. **Budget**: the payments by month and fiscal year, the budget workbook (Excel) and the deal "
+        "file to download.\n\n"
         "Every change updates the figures at once. A change that would make the deal invalid is "
         "explained in plain words and not applied, so your other work is never lost."
     )
@@ -63,8 +77,10 @@ for column, name in zip(columns, ui.SAMPLES, strict=False):
 columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
                    help="Replace the current deal with a minimal one-outcome deal to fill in.")
 st.file_uploader(
-    "Upload a deal file (JSON)", type=["json"], key="upload", on_change=open_upload,
-    help="A deal saved from this app (Budget page) or written by hand in the deal file format.",
+    "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key="upload",
+    on_change=open_upload,
+    help="A deal saved from this app or written by hand in the deal file format, or a budget workbook "
+         "downloaded from the Budget page (edits made to its blue input cells in Excel come back with it).",
 )
 upload_problems = ui.problems("upload")
 if upload_problems:

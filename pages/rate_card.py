@@ -1,12 +1,17 @@
-"""Rate card: the outcomes, how each pays, its share of the pool, and its payment curve."""
+"""Rate card: the outcomes, how each pays, its share of the pool, and its payment curve; import a rate card
+kept as a spreadsheet."""
+
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import ui
+from obc_calc.errors import DealError, Problem
 from obc_calc.grid import achievement_rates, payment_curve, price_per_achieving_student
-from obc_calc.model import BASES, BASIS_FIELDS, DATA_SOURCES
+from obc_calc.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
+from obc_calc.ratecard import RateCard, deal_with_rate_card, read_rate_card
 from obc_calc.rules import describe_basis
 from obc_calc.scenarios import expected, maximum
 
@@ -20,6 +25,8 @@ PERCENT_COLUMNS = {  # table column -> deal field, shown in percent
 TABLE_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "weight", "expected_rate",
                 "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
 # The money-moving columns first, so they show without scrolling; the descriptive ones after.
+EXAMPLE_CARD = ui.ROOT / "sample_data" / "rate_card_example.csv"
+MAX_PROBLEMS = 12  # a wrong file (say, a whole budget workbook) can hold hundreds
 COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)", "Floor rate (%)",
            "Tiers", "Month paid", "Eligible students", "Data source", "Threshold", "Threshold value",
            "Metric"]
@@ -222,7 +229,107 @@ def curves_chart() -> None:
                   x_percent=True, key="curves")
 
 
+# ---- importing a rate card kept as a spreadsheet ----------------------------------------------
+
+def card_uploader_key() -> str:
+    # A new key empties the uploader once its outcomes are in the deal.
+    return f"card_upload_{st.session_state.get('card_uploads', 0)}"
+
+
+def markdown_text(text: str) -> str:
+    """The file's own text shown in markdown as written: '$' would start LaTeX, '*' or '_' emphasis."""
+    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", text)
+
+
+def cell_sentence(problem: Problem) -> str:
+    """('row 3, column weight', 'expected a number') -> 'Row 3, column weight: Expected a number.'"""
+    message = problem.message[:1].upper() + problem.message[1:]
+    line = f"{problem.path[:1].upper()}{problem.path[1:]}: {message}." if problem.path else f"{message}."
+    return markdown_text(line)
+
+
+def adopt_card(deal: Deal, count: int, file_name: str) -> None:
+    """on_click: the checked deal with the card's outcomes replaces the deal; every editor starts again."""
+    ui.load(deal)
+    st.session_state["card_uploads"] = st.session_state.get("card_uploads", 0) + 1
+    st.session_state["card_message"] = (
+        f"Replaced the rate card with the {count} outcomes of {markdown_text(file_name)}.")
+
+
+def percent_or_dash(value: float | None) -> str:
+    return "—" if value is None else ui.percent(value)
+
+
+def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
+    """The outcomes as the deal will hold them, each with the row of the file it came from."""
+    return pd.DataFrame([{
+        "File row": row, "Outcome": o.name, "Basis": ui.BASIS_LABELS[o.basis], "Weight": ui.percent(o.weight),
+        "Allocation": ui.money(deal.allocation(o)), "Expected rate": ui.percent(o.expected_rate),
+        "Target rate": percent_or_dash(o.target_rate), "Floor rate": percent_or_dash(o.floor_rate),
+        "Tiers": tiers_to_text([t.model_dump() for t in o.tiers or []]) or "—",
+        "Month paid": deal.paid_in_month(o), "Eligible students": f"{deal.eligible(o):,}",
+        "Data source": o.data_source, "Metric": o.metric, "Threshold": o.threshold,
+    } for row, o in zip(card.rows, deal.outcomes, strict=True)])
+
+
+def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
+    """Preview a readable card, what it changes, and the button that adopts it."""
+    where = f" (sheet {card.sheet})" if card.sheet else ""
+    st.markdown(f"**{len(card.outcomes)} outcomes found in {markdown_text(file_name)}{where}:**")
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(card_preview(card, deal), hide_index=True, column_config={
+        c: right for c in ("Weight", "Allocation", "Expected rate", "Target rate", "Floor rate",
+                           "Eligible students")})
+    now = ui.current()
+    dropped = [o.name for o in now.outcomes if o.name not in {c.name for c in deal.outcomes}]
+    notes = [f"At the expected rates the district would pay **{ui.money(expected(deal).total)}** "
+             f"(now {ui.money(expected(now).total)}); the maximum stays {ui.money(maximum(deal).total)}."]
+    if dropped:
+        notes.append("Not on this card, so removed with their scenario rates: "
+                     + ", ".join(markdown_text(name) for name in dropped) + ".")
+    st.markdown("\n".join(f"- {note}" for note in notes))
+    st.button(f"Replace the rate card with these {len(card.outcomes)} outcomes", type="primary",
+              icon=":material/published_with_changes:", key="card_replace", on_click=adopt_card,
+              args=(deal, len(card.outcomes), file_name),
+              help="The deal's outcomes become the file's; the price, split, term and scenarios stay.")
+
+
+def import_section() -> None:
+    st.file_uploader(
+        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=card_uploader_key(),
+        help="One row per outcome, a header row naming the columns like the deal format's outcome fields: "
+             "name (required), metric, threshold, threshold_value, basis, weight, expected_rate, "
+             "eligible_students, target_rate, floor_rate, tiers, data_source, paid_in_month. Rates may be "
+             "written 0.25 or 25%; tiers as 20%:50%; 30%:100%. See sample_data/rate_card_example.csv.",
+    )
+    st.download_button(
+        "Download an example rate card", EXAMPLE_CARD.read_bytes(), file_name=EXAMPLE_CARD.name,
+        mime="text/csv", icon=":material/download:", key="card_example", on_click="ignore",
+        help="sample_data/rate_card_example.csv: the expected columns, filled in with four outcomes "
+             "(one of each basis).",
+    )
+    upload = st.session_state.get(card_uploader_key())
+    if upload is None:
+        return
+    try:
+        card = read_rate_card(upload.getvalue(), upload.name)
+        deal = deal_with_rate_card(ui.current(), card)
+    except DealError as error:
+        lines = [f"- {cell_sentence(problem)}" for problem in error.problems[:MAX_PROBLEMS]]
+        if len(error.problems) > MAX_PROBLEMS:
+            lines.append(f"- ...and {len(error.problems) - MAX_PROBLEMS} more problems.")
+        st.error(f"{markdown_text(upload.name)} cannot be used as this deal's rate card:"
+                 "\n\n" + "\n".join(lines) + "\n\nThe deal is unchanged.")
+        return
+    show_card(card, deal, upload.name)
+
+
 st.title("Rate card")
+# Nothing varies above the expander: moving it would close it in the browser.
+with st.expander("Import a rate card from a spreadsheet (CSV or Excel)", icon=":material/upload_file:"):
+    import_section()
+if "card_message" in st.session_state:
+    st.success(st.session_state.pop("card_message"))
 st.caption(
     "One row per outcome. Edit cells directly; add an outcome with the + under the table, remove one by "
     "selecting its row and pressing the bin. Only the fields the chosen basis uses are read."
