@@ -50,3 +50,13 @@ def fiscal_year_schedule(deal: Deal, result: ScenarioResult) -> pd.DataFrame:
     """The monthly schedule added up by fiscal year."""
     monthly = monthly_schedule(deal, result).drop(columns=["Month", "Cumulative"])
     return monthly.groupby("Fiscal year", sort=True).sum().reset_index()
+
+
+def encumbrance_by_fiscal_year(deal: Deal, results: list[ScenarioResult]) -> pd.DataFrame:
+    """Each result's total by fiscal year, side by side (e.g. Maximum, Expected, Floor).
+
+    What a budget office asks: how much to encumber in each fiscal year, and how much it
+    expects to spend there.
+    """
+    columns = {r.name: fiscal_year_schedule(deal, r).set_index("Fiscal year")["Total"] for r in results}
+    return pd.DataFrame(columns).rename_axis("Fiscal year").reset_index()

@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from obc_calc.dealfile import deal_to_json
 from obc_calc.report import deal_report
-from obc_calc.schedule import fiscal_year_schedule, monthly_schedule
+from obc_calc.schedule import encumbrance_by_fiscal_year, fiscal_year_schedule, monthly_schedule
 from obc_calc.workbook import workbook_bytes
 
 
@@ -56,6 +56,11 @@ for column, (label, result, help_text) in zip(columns, [
     per_pupil = ui.money(report.per_pupil(result), cents=True)
     column.metric(label, ui.money(result.total), f"{per_pupil} per pupil",
                   delta_color="off", delta_arrow="off", border=True, help=help_text)
+
+st.subheader("What to encumber, by fiscal year")
+st.caption("The maximum is what the district must encumber (the not-to-exceed); expected and floor show "
+           "what it is likely to spend and the least it will spend, in the fiscal year each payment falls.")
+show_table(encumbrance_by_fiscal_year(deal, [report.maximum, report.expected, report.floor]))
 
 results = {r.name: r for r in [report.expected, report.maximum, report.floor, *report.scenarios]}
 choice = st.selectbox("Scenario to schedule", list(results), key="budget_scenario",

@@ -5,8 +5,14 @@ from pathlib import Path
 import pytest
 
 from obc_calc.dealfile import load_deal
-from obc_calc.scenarios import all_scenarios, expected
-from obc_calc.schedule import fiscal_year, fiscal_year_schedule, monthly_schedule, term_months
+from obc_calc.scenarios import all_scenarios, expected, floor, maximum
+from obc_calc.schedule import (
+    encumbrance_by_fiscal_year,
+    fiscal_year,
+    fiscal_year_schedule,
+    monthly_schedule,
+    term_months,
+)
 from tests.helpers import make_deal
 
 EXAMPLE = Path(__file__).parent / "data" / "example_deal.json"
@@ -70,3 +76,14 @@ def test_every_schedule_adds_up_to_its_scenario_total(deal):
         assert fiscal_year_schedule(deal, result)["Total"].sum() == pytest.approx(result.total, abs=0.005)
         for outcome in result.outcomes:
             assert monthly[outcome.name].sum() == pytest.approx(outcome.payment, abs=0.005)
+
+
+def test_encumbrance_by_fiscal_year_side_by_side():
+    deal = make_deal(term={"start": "2027-01", "months": 12},
+                     outcomes=[{"name": "Growth", "expected_rate": 0.5, "paid_in_month": 12}])
+    table = encumbrance_by_fiscal_year(deal, [maximum(deal), expected(deal), floor(deal)])
+    assert list(table.columns) == ["Fiscal year", "Maximum", "Expected", "Floor"]
+    # Base $60,000 at $5,000 a month: 6 months in FY2027, 6 in FY2028 with the outcome in December.
+    assert table["Maximum"].tolist() == pytest.approx([30_000, 30_000 + 40_000])
+    assert table["Expected"].tolist() == pytest.approx([30_000, 30_000 + 20_000])
+    assert table["Floor"].tolist() == pytest.approx([30_000, 30_000])
