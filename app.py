@@ -1,14 +1,62 @@
-"""The outcomes-based contracting calculator: a router over the pages listed in ui.PAGES."""
+"""The outcomes-based contracting calculator: a router over the pages listed in ui.PAGES.
+
+Presentation mode swaps the menu for the one presentation page. Every page stays registered
+(hidden when not in use), so switching either way lands on a known page, never 'page not found',
+and switching off returns to the page the presenter left.
+"""
 
 import streamlit as st
 
 import ui
 
+PRESENTING = "presenting"  # plain key: the switch's value, the one the app goes by
+SWITCH = "presenting_switch"
+LEFT_PAGE = "page_before_presenting"
+
+
+def keep_presenting() -> None:
+    st.session_state[PRESENTING] = st.session_state[SWITCH]
+
+
+def presentation_switch() -> bool:
+    # The widget is drawn from the plain key on every run. Its own state can be lost: on the first
+    # run after the server starts, streamlit runs app.py inside its old pages-folder wrapper, which
+    # gives this widget another id than on later runs, so that session's first click would not stick.
+    st.session_state[SWITCH] = st.session_state.get(PRESENTING, False)
+    return st.sidebar.toggle(
+        "Presentation mode", key=SWITCH, on_change=keep_presenting,
+        help="For a projector: the headline figures, flags and charts of this deal, large, with no "
+             "editing controls. Switch off to return to the page you were on.",
+    )
+
+
+def route(presenting: bool):
+    """The page to run; moves to the presentation page, or back from it, when the switch has flipped."""
+    normal = [
+        st.Page(path, title=title, icon=icon, default=index == 0,
+                visibility="hidden" if presenting else "visible")
+        for index, (path, title, icon) in enumerate(ui.PAGES)
+    ]
+    path, title, icon = ui.PRESENTATION_PAGE
+    present = st.Page(path, title=title, icon=icon, visibility="visible" if presenting else "hidden")
+    page = st.navigation([*normal, present], position="hidden" if presenting else "sidebar")
+    # switch_page clears the query unless given one: keep the deal's link in the address.
+    if presenting and page is not present:
+        st.session_state[LEFT_PAGE] = page.url_path
+        st.switch_page(present, query_params=st.query_params.to_dict())
+    if not presenting and page is present:
+        left = st.session_state.get(LEFT_PAGE, "")
+        st.switch_page(next((p for p in normal if p.url_path == left), normal[0]),
+                       query_params=st.query_params.to_dict())
+    return page
+
+
 st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide")
 ui.init_state()
-pages = [
-    st.Page(path, title=title, icon=icon, default=index == 0)
-    for index, (path, title, icon) in enumerate(ui.PAGES)
-]
+ui.publish_link()  # moving to another page drops the query from the address; put the deal back
 st.sidebar.caption(f"Deal: **{ui.current().name}**")
-st.navigation(pages).run()
+page = route(presentation_switch())
+link = ui.share_box(page.url_path)
+ui.show_link_message()
+page.run()
+ui.show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)

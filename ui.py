@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +20,10 @@ from obc_calc import report
 from obc_calc.dealfile import deal_from_dict, deal_to_dict, load_deal
 from obc_calc.errors import DealError, Problem
 from obc_calc.flags import Flag
+from obc_calc.grid import achievement_rates, share_grid
 from obc_calc.model import Deal
+from obc_calc.scenarios import ScenarioResult, all_scenarios, floor, maximum
+from obc_calc.sharelink import decode_deal, encode_deal
 
 ROOT = Path(__file__).parent
 # The app's pages in menu order: (script, title, icon). app.py and the browser test both read it.
@@ -34,6 +38,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("pages/compare.py", "Compare", ":material/compare_arrows:"),
     ("pages/provider.py", "Provider view", ":material/storefront:"),
 ]
+# Presentation mode shows this page alone, in place of the pages above.
+PRESENTATION_PAGE = ("pages/present.py", "Presentation", ":material/co_present:")
 SAMPLES: dict[str, Path] = {
     "Math tutoring (per-student payments)": ROOT / "sample_data" / "math_tutoring.json",
     "Literacy tutoring (62.5% on outcomes)": ROOT / "sample_data" / "literacy_tutoring.json",
@@ -74,9 +80,21 @@ TABLE_NAMES = {"outcomes": "Rate card", "scenarios": "Scenarios", "commitments":
 # ---- the deal in session state -------------------------------------------------------------
 
 def init_state() -> None:
-    """On a session's first run, open the first sample deal."""
-    if "deal" not in st.session_state:
+    """On a session's first run, open the deal in the page's link, or else the first sample deal."""
+    if "deal" in st.session_state:
+        return
+    shared = st.query_params.get(LINK_PARAM)
+    if shared is None:
         load(load_deal(SAMPLES[FIRST_SAMPLE]))
+        return
+    try:
+        load(decode_deal(shared))
+    except DealError as error:
+        load(load_deal(SAMPLES[FIRST_SAMPLE]))
+        lines = "\n".join(f"- {sentence(problem, {})}" for problem in error.problems)
+        st.session_state["link_message"] = (
+            f"The deal in this link could not be opened, so a sample deal is open instead: "
+            f"{current().name}.\n\n{lines}")
 
 
 def load(deal: Deal) -> None:
@@ -87,6 +105,7 @@ def load(deal: Deal) -> None:
     st.session_state["frames"] = {}
     st.session_state["replaced_frames"] = set()
     st.session_state["problems"] = {}
+    publish_link()
 
 
 def current() -> Deal:
@@ -106,6 +125,7 @@ def apply(candidate: dict) -> list[str]:
         return [sentence(problem, candidate) for problem in error.problems]
     st.session_state["deal"] = deal
     st.session_state["deal_dict"] = deal_to_dict(deal)
+    publish_link()
     return []
 
 
@@ -152,6 +172,55 @@ def show_problems(lines: list[str]) -> None:
     if lines:
         st.error("This change was not applied; the figures still show the last valid deal.\n\n"
                  + "\n".join(f"- {line}" for line in lines))
+
+
+# ---- the share link: the deal in the page's address -----------------------------------------
+
+LINK_PARAM = "deal"
+
+
+def publish_link() -> None:
+    """Keep the current deal in the address bar, so the address is always a link to this deal.
+
+    Setting a query parameter only rewrites the browser's address (no rerun); it is skipped when
+    unchanged, and it puts the deal back when a move to another page has dropped it.
+    """
+    value = encode_deal(current())
+    if st.query_params.get(LINK_PARAM) != value:
+        st.query_params[LINK_PARAM] = value
+
+
+def show_link_message() -> None:
+    """Once, on the first run of a session opened from a damaged or foreign link."""
+    message = st.session_state.pop("link_message", None)
+    if message:
+        st.warning(message, icon=":material/link_off:")
+
+
+def share_box(page_path: str):
+    """The sidebar's 'Share this deal' box; returns the slot with the link, to refresh after the page ran."""
+    with st.sidebar.expander("Share this deal", icon=":material/share:"):
+        st.caption("Send this link: whoever opens it gets this deal as it is now, to explore on their own. "
+                   "The address bar holds the same link and follows every change.")
+        slot = st.empty()
+    show_link(slot, page_path)
+    return slot
+
+
+def show_link(slot, page_path: str) -> None:
+    slot.code(share_url(page_path), language=None)  # one line: the copy button takes it whole
+
+
+def share_url(page_path: str) -> str:
+    """The app's address (its home page) with the deal; only the query part when the address is unknown."""
+    query = "?" + urlencode({LINK_PARAM: encode_deal(current())})
+    address = st.context.url  # the current page's address, without its query
+    if not address:
+        return query
+    address = address.removesuffix("/")
+    if page_path:
+        address = address.removesuffix("/" + page_path)
+    return f"{address}/{query}"
 
 
 # ---- widgets bound to one field of the deal ------------------------------------------------
@@ -248,12 +317,58 @@ def show_flags(flags: list[Flag], all_clear: str = "No flags: the split and the 
 # ---- charts --------------------------------------------------------------------------------
 
 def show_chart(fig: go.Figure, title: str, x_title: str, y_title: str, x_percent: bool = False,
-               y_money: bool = True, key: str | None = None) -> None:
-    """Every chart gets a title, labelled axes with units, and dollar or percent ticks."""
+               y_money: bool = True, key: str | None = None, large: bool = False) -> None:
+    """Every chart gets a title, labelled axes with units, and dollar or percent ticks.
+
+    `large` is for a projector: fonts read from the back of a room and a taller plot.
+    """
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title,
                       legend_title_text="", margin={"t": 60, "b": 40}, hovermode="x unified")
+    if large:  # each part's size set on its own: the Streamlit chart theme overrides a general font size
+        fig.update_layout(font_size=20, title_font_size=30, legend_font_size=20, height=640,
+                          margin={"t": 90, "b": 60})
+        fig.update_xaxes(tickfont_size=20, title_font_size=22)
+        fig.update_yaxes(tickfont_size=20, title_font_size=22)
+        fig.update_annotations(font_size=22)
     if x_percent:
         fig.update_xaxes(tickformat=".0%")
     if y_money:
         fig.update_yaxes(tickprefix="$", tickformat=",.0f", rangemode="tozero")
     st.plotly_chart(fig, key=key)
+
+
+GRID_SHARES = [0.1, 0.2, 0.4, 0.6]  # splits drawn next to the deal's own in the cost-curve chart
+
+
+def scenario_results(deal: Deal) -> list[ScenarioResult]:
+    """The maximum, the expected case, the deal's scenarios and the floor, in the order charts show them."""
+    return [maximum(deal), *all_scenarios(deal), floor(deal)]
+
+
+def stacked_chart(deal: Deal, results: list[ScenarioResult], key: str, large: bool = False) -> None:
+    names = [r.name for r in results]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=[r.base for r in results], name="Base"))
+    for i, outcome in enumerate(deal.outcomes):
+        fig.add_trace(go.Bar(x=names, y=[r.outcomes[i].payment for r in results], name=outcome.name))
+    fig.add_hline(y=deal.total_cost, line_dash="dash", line_color="#b91c1c",
+                  annotation_text=f"Maximum {money(deal.total_cost)}", annotation_position="top left")
+    fig.update_layout(barmode="stack")
+    show_chart(fig, "What the district pays in each scenario, against the maximum", "Scenario",
+               "Payment ($)", key=key, large=large)
+
+
+def grid_chart(deal: Deal, key: str, large: bool = False) -> None:
+    shares = sorted(set(GRID_SHARES) | {deal.performance_share})
+    grid = share_grid(deal, shares, achievement_rates())
+    fig = go.Figure()
+    for share in shares:
+        mine = share == deal.performance_share
+        fig.add_trace(go.Scatter(
+            x=grid["Achievement rate"], y=grid[share], mode="lines",
+            name=f"{percent(share)} on outcomes" + (" (this deal)" if mine else ""),
+            line={"width": (6 if large else 4) if mine else 2, "dash": "solid" if mine else "dot"},
+        ))
+    show_chart(fig, f"Total cost as achievement rises, for several splits of {money(deal.total_cost)}",
+               "Achievement rate (every outcome at this rate)", "Total cost to the district ($)",
+               x_percent=True, key=key, large=large)

@@ -1,14 +1,10 @@
 """Scenarios: what the district pays if outcomes, enrollment or its own commitments turn out differently."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from obc_calc.grid import achievement_rates, share_grid
-from obc_calc.scenarios import all_scenarios, floor, maximum
 
-GRID_SHARES = [0.1, 0.2, 0.4, 0.6]
 TABLE_FIELDS = ("name", "rates", "students_served", "commitments_met")  # the rest is carried over
 
 
@@ -138,37 +134,6 @@ def results_table(results) -> None:
                  column_config={o.name: right() for o in deal.outcomes})
 
 
-def stacked_chart(results) -> None:
-    deal = ui.current()
-    names = [r.name for r in results]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=names, y=[r.base for r in results], name="Base"))
-    for i, outcome in enumerate(deal.outcomes):
-        fig.add_trace(go.Bar(x=names, y=[r.outcomes[i].payment for r in results], name=outcome.name))
-    fig.add_hline(y=deal.total_cost, line_dash="dash", line_color="#b91c1c",
-                  annotation_text=f"Maximum {ui.money(deal.total_cost)}", annotation_position="top left")
-    fig.update_layout(barmode="stack")
-    ui.show_chart(fig, "What the district pays in each scenario, against the maximum", "Scenario",
-                  "Payment ($)", key="stacked")
-
-
-def grid_chart() -> None:
-    deal = ui.current()
-    shares = sorted(set(GRID_SHARES) | {deal.performance_share})
-    grid = share_grid(deal, shares, achievement_rates())
-    fig = go.Figure()
-    for share in shares:
-        mine = share == deal.performance_share
-        fig.add_trace(go.Scatter(
-            x=grid["Achievement rate"], y=grid[share], mode="lines",
-            name=f"{ui.percent(share)} on outcomes" + (" (this deal)" if mine else ""),
-            line={"width": 4 if mine else 2, "dash": "solid" if mine else "dot"},
-        ))
-    ui.show_chart(fig, f"Total cost as achievement rises, for several splits of {ui.money(deal.total_cost)}",
-                  "Achievement rate (every outcome at this rate)", "Total cost to the district ($)",
-                  x_percent=True, key="grid")
-
-
 st.title("Scenarios")
 deal = ui.current()
 st.caption(
@@ -198,11 +163,11 @@ columns[3].button("Remove", on_click=remove_row, args=(edited,), icon=":material
                   disabled=not names, help="Remove the picked scenario.")
 
 deal = ui.current()
-results = [maximum(deal), *all_scenarios(deal), floor(deal)]
+results = ui.scenario_results(deal)
 st.subheader("Results")
 st.caption("Maximum: everything paid (what to encumber). Expected: every outcome at its expected rate. "
            "Floor: no outcome reached, the base alone.")
 results_table(results)
-stacked_chart(results)
+ui.stacked_chart(deal, results, key="stacked")
 st.subheader("How the split changes the district's exposure")
-grid_chart()
+ui.grid_chart(deal, key="grid")

@@ -275,7 +275,7 @@ def test_the_schedule_adds_up_to_the_scenario_total(sample):
     for scenario in [None, *deal.scenarios]:
         result = expected(deal) if scenario is None else evaluate(deal, scenario)
         at.selectbox(key="budget_scenario").set_value(result.name).run()
-        by_year, monthly = table(at, 0), table(at, 1)
+        by_year, monthly = table(at, 1), table(at, 2)
         assert monthly["Cumulative"].iloc[-1] == ui.money(result.total)
         assert len(monthly) == deal.term.months
         if len(by_year) == 1:
@@ -284,11 +284,15 @@ def test_the_schedule_adds_up_to_the_scenario_total(sample):
 
 def test_math_budget_by_fiscal_year_by_hand():
     at = go(start(), "pages/budget.py")
-    by_year = table(at, 0).set_index("Fiscal year")
+    encumber = table(at, 0).set_index("Fiscal year")
+    # The whole 10-month term falls in FY2027: encumber the $1,775,000 maximum there, expect
+    # $1,392,031.25, and at least the $837,500 base.
+    assert encumber.loc["FY2027"].tolist() == ["$1,775,000", "$1,392,031", "$837,500"]
+    by_year = table(at, 1).set_index("Fiscal year")
     # Term 2026-08 for 10 months, July start: Aug 2026 - May 2027 all in FY2027.
     assert list(by_year.index) == ["FY2027"]
     assert by_year.loc["FY2027", "Total"] == "$1,392,031"
-    monthly = table(at, 1)
+    monthly = table(at, 2)
     # Base 837,500: 10% up front = 83,750, the rest 753,750 / 10 = 75,375 a month; month 1 = 159,125.
     assert monthly["Base"].iloc[0] == "$159,125"
     assert monthly["Base"].iloc[1] == "$75,375"

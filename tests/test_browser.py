@@ -1,4 +1,5 @@
-"""The app in a real browser: headless Debian chromium driven by Playwright, against `streamlit run`.
+"""The app in a real browser: headless Debian chromium driven by Playwright, against `streamlit run`
+(server, browser and page fixtures in tests/conftest.py, helpers in tests/browser_support.py).
 
 Visits every page in ui.PAGES (for each sample deal) and saves a full-page screenshot of each
 to test-artifacts/screenshots/, then drives the widgets a user drives: the share, three
@@ -7,127 +8,17 @@ edits in a row in the rate-card table, and the deal download.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import ui
 from obc_calc.dealfile import deal_from_json
+from tests.browser_support import go_to, require_chromium, screenshot, settle, slug
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must install chromium (see .ci/run)", pytrace=False)
-    pytest.skip(f"BROWSER TEST SKIPPED: {CHROMIUM} is missing (apt-get install chromium)",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {seconds} s")
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.goto(server)
-    settle(page)
-    yield page
-    context.close()
-
-
-def settle(page) -> None:
-    """Wait until the app has finished its current run and drawn it, with no Python exception."""
-    page.wait_for_timeout(200)  # let a rerun triggered just before start
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-    page.wait_for_selector('[data-testid="stMain"] h1')
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(300)
-    assert page.locator('[data-testid="stException"]').count() == 0, "the app shows a Python exception"
-
-
-def go_to(page, title: str) -> None:
-    link = page.locator(f'[data-testid="stSidebarNavLink"]:has(span[label="{title}"])')
-    link.click()
-    expect(link).to_have_attribute("aria-current", "page")
-    settle(page)
-
-
-def screenshot(page, name: str) -> None:
-    """The whole page: the main area scrolls inside the window, so grow the window to fit it."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(1000, min(height + 40, 8000))})
-    page.wait_for_timeout(600)  # charts redraw at the new size
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 1000})
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+require_chromium()
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_every_page_of_every_sample_renders(page):
