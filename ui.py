@@ -1,4 +1,5 @@
-"""Shared pieces of the Streamlit app: the page list, the deal in session state, formats, flags, charts.
+"""Shared pieces of the Streamlit app: the page list, the deal in session state, widgets that keep their
+values across pages, formats and text, metrics, flags, charts.
 
 The deal being edited lives in two non-widget keys that survive moving between pages:
 `deal_dict` (the JSON form) and `deal` (the last valid Deal, which every figure uses). An edit
@@ -75,6 +76,8 @@ FIELD_LABELS = {
     "rate_low": "low end of the rate range", "rate_high": "high end of the rate range",
 }
 TABLE_NAMES = {"outcomes": "Rate card", "scenarios": "Scenarios", "commitments": "District commitments"}
+MAX_PROBLEMS = 12  # listed for a file that cannot be used: a wrong one (a whole workbook) can hold hundreds
+KEPT = "kept_widgets"  # what the user last chose in widgets that outlive a visit to another page
 
 
 # ---- the deal in session state -------------------------------------------------------------
@@ -91,7 +94,7 @@ def init_state() -> None:
         load(decode_deal(shared))
     except DealError as error:
         load(load_deal(SAMPLES[FIRST_SAMPLE]))
-        lines = "\n".join(f"- {sentence(problem, {})}" for problem in error.problems)
+        lines = bullets([sentence(problem, {}) for problem in error.problems])
         st.session_state["link_message"] = (
             f"The deal in this link could not be opened, so a sample deal is open instead: "
             f"{current().name}.\n\n{lines}")
@@ -132,8 +135,20 @@ def apply(candidate: dict) -> list[str]:
 def sentence(problem: Problem, data: dict) -> str:
     """'outcomes[1].target_rate: ...' -> 'Rate card, row 2 (Math growth), target rate: ...'."""
     where = _place(problem.path, data)
-    message = problem.message[:1].upper() + problem.message[1:]
+    message = capitalized(problem.message)
     return f"{where}: {message}." if where else f"{message}."
+
+
+def cell_sentence(problem: Problem) -> str:
+    """A problem whose path already says where in a file: ('sheet Rate Card, row 3, column Weight',
+    'expected a number') -> 'Sheet Rate Card, row 3, column Weight: Expected a number.'"""
+    message = capitalized(problem.message)
+    return f"{capitalized(problem.path)}: {message}." if problem.path else f"{message}."
+
+
+def capitalized(text: str) -> str:
+    """Only the first letter raised: str.capitalize would lower the rest (names, 'FY2027')."""
+    return text[:1].upper() + text[1:]
 
 
 def _place(path: str, data: dict) -> str:
@@ -171,7 +186,13 @@ def problems(where: str) -> list[str]:
 def show_problems(lines: list[str]) -> None:
     if lines:
         st.error("This change was not applied; the figures still show the last valid deal.\n\n"
-                 + "\n".join(f"- {line}" for line in lines))
+                 + bullets(lines))
+
+
+def first_problems(lines: list[str]) -> list[str]:
+    """The first MAX_PROBLEMS sentences, then how many more there are."""
+    more = len(lines) - MAX_PROBLEMS
+    return lines[:MAX_PROBLEMS] + ([f"...and {more} more problems."] if more > 0 else [])
 
 
 # ---- the share link: the deal in the page's address -----------------------------------------
@@ -250,6 +271,41 @@ def commit(key: str, path: tuple, scale: float = 1.0) -> None:
     set_field(path, value, key)
 
 
+# ---- widgets whose value outlives a visit to another page --------------------------------------
+
+def kept(key: str, default, *together: str) -> dict:
+    """Widget arguments (key, on_change, args) for a value that survives visits to other pages.
+
+    Streamlit forgets a widget's value when a page without it runs, so each change is copied to a
+    plain session key and given back when the widget is drawn again. `together` names widgets
+    whose values are kept along with this one's, as one entry.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = kept_values().get(key, default)
+    return {"key": key, "on_change": keep, "args": (key, *together)}
+
+
+def keep(*keys: str) -> None:
+    """on_change callback: copy these widgets' values to the plain session key."""
+    values = kept_values()
+    for key in keys:
+        values[key] = st.session_state[key]
+
+
+def kept_values() -> dict:
+    """The values kept so far, by widget key; a widget not yet changed has none."""
+    return st.session_state.setdefault(KEPT, {})
+
+
+def uploader_key(name: str) -> str:
+    # A new key empties the uploader, so that it stops showing a file once the page is done with it.
+    return f"{name}_{st.session_state.get(name + '_uploads', 0)}"
+
+
+def empty_uploader(name: str) -> None:
+    st.session_state[name + "_uploads"] = st.session_state.get(name + "_uploads", 0) + 1
+
+
 # ---- the editable tables -------------------------------------------------------------------
 
 def editor_key(name: str) -> str:
@@ -301,6 +357,47 @@ def money(value: float | None, cents: bool = False) -> str:
 
 def percent(value: float | None, digits: int = 1) -> str:
     return report.percent(value, digits)
+
+
+def markdown_text(text: str) -> str:
+    """User or file text shown in markdown as typed: '$' would start LaTeX, '*' or '_' emphasis."""
+    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", text)
+
+
+def bullets(lines: list[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def slug(text: str, empty: str) -> str:
+    """A file name from a deal's name: 'Math Tutoring 2026-27' -> 'math_tutoring_2026_27'."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or empty
+
+
+def parties(deal: Deal) -> str:
+    """'District and Provider: ', or nothing when the deal names neither; heads a deal's caption."""
+    who = " and ".join(part for part in (deal.district, deal.provider) if part)
+    return f"{who}: " if who else ""
+
+
+def right_aligned(columns) -> dict:
+    """Column settings for text columns holding figures (money, percents), aligned like numbers."""
+    right = st.column_config.TextColumn(alignment="right")
+    return dict.fromkeys(columns, right)
+
+
+def total_metric(column, label: str, deal_report: report.DealReport, result: ScenarioResult,
+                 help_text: str | None = None) -> None:
+    """A scenario's total, with its per-pupil price under it."""
+    per_pupil = money(deal_report.per_pupil(result), cents=True)
+    column.metric(label, money(result.total), f"{per_pupil} per pupil", delta_color="off", delta_arrow="off",
+                  border=True, help=help_text)
+
+
+def share_metric(column, deal: Deal, help_text: str | None = None) -> None:
+    """The share of the price paid on outcomes, with the pool in dollars under it."""
+    column.metric("Performance share", percent(deal.performance_share),
+                  f"pool {money(deal.performance_pool)}", delta_color="off", delta_arrow="off", border=True,
+                  help=help_text)
 
 
 def show_flags(flags: list[Flag], all_clear: str = "No flags: the split and the rate card look reasonable.",

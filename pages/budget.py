@@ -1,7 +1,6 @@
 """Budget: when the money goes out, by month and by fiscal year; the budget workbook and the deal file
 to download."""
 
-import re
 from functools import partial
 
 import plotly.graph_objects as go
@@ -13,12 +12,14 @@ from obc_calc.report import deal_report
 from obc_calc.schedule import encumbrance_by_fiscal_year, fiscal_year_schedule, monthly_schedule
 from obc_calc.workbook import workbook_bytes
 
+LABELS = ("Month", "Fiscal year")  # the schedules' columns that are not dollars
+
 
 def money_frame(table):
     """The schedule with every dollar column as text, for display."""
     shown = table.copy()
     for column in shown.columns:
-        if column not in ("Month", "Fiscal year"):
+        if column not in LABELS:
             shown[column] = [ui.money(v) for v in shown[column]]
     return shown
 
@@ -26,9 +27,8 @@ def money_frame(table):
 def show_table(table) -> None:
     """Every row visible (a term has at most 60 months), dollars right-aligned."""
     shown = money_frame(table)
-    right = st.column_config.TextColumn(alignment="right")
     st.dataframe(shown, hide_index=True, height=35 * (len(shown) + 1) + 3,
-                 column_config={c: right for c in shown.columns if c not in ("Month", "Fiscal year")})
+                 column_config=ui.right_aligned(c for c in shown.columns if c not in LABELS))
 
 
 def schedule_chart(table, x: str, title: str, x_title: str, key: str) -> None:
@@ -53,9 +53,7 @@ for column, (label, result, help_text) in zip(columns, [
     ("Expected", report.expected, "Every outcome at its expected rate."),
     ("Floor (base only)", report.floor, "No outcome reached: the base alone."),
 ], strict=True):
-    per_pupil = ui.money(report.per_pupil(result), cents=True)
-    column.metric(label, ui.money(result.total), f"{per_pupil} per pupil",
-                  delta_color="off", delta_arrow="off", border=True, help=help_text)
+    ui.total_metric(column, label, report, result, help_text)
 
 st.subheader("What to encumber, by fiscal year")
 st.caption("The maximum is what the district must encumber (the not-to-exceed); expected and floor show "
@@ -85,7 +83,7 @@ schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YY
 show_table(monthly)
 
 st.subheader("Download")
-slug = re.sub(r"[^a-z0-9]+", "_", deal.name.lower()).strip("_") or "deal"
+slug = ui.slug(deal.name, "deal")
 buttons = st.container(horizontal=True)
 buttons.download_button(
     # Built when clicked, from this run's deal (the callable runs outside the script, without session state).

@@ -2,8 +2,9 @@
 
 Deals come from saved variants of the current deal (snapshots kept in the non-widget key
 `variants`, so they survive moving between pages), the current deal itself, the sample deals and
-uploaded deal files (kept in `compare_uploads`). The chosen columns are kept in `compare_picked`;
-None means the default, which shows the saved variants as soon as there are two.
+uploaded deal files (kept in `compare_uploads`). The chosen columns are kept with the other kept
+widget values (ui.kept_values) under the multiselect's key; none kept, or None, means the default,
+which shows the saved variants as soon as there are two.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from obc_calc.flags import deal_flags
 from obc_calc.model import Deal
 
 CURRENT = "Current deal"
+PICK = "compare_pick"  # the multiselect of the deals to compare
 MAX_DEALS = 4
 SIM_TRIALS = 20_000
 SIM_SEED = 1
@@ -73,13 +75,13 @@ def default_pick() -> list[str]:
 
 
 def picked() -> list[str]:
-    chosen = st.session_state.get("compare_picked")
+    chosen = ui.kept_values().get(PICK)
     on_offer = sources()
     return default_pick() if chosen is None else [name for name in chosen if name in on_offer]
 
 
-def pick_changed() -> None:
-    st.session_state["compare_picked"] = list(st.session_state["compare_pick"])
+def choose(names: list[str] | None) -> None:
+    ui.kept_values()[PICK] = names
 
 
 # ---- variants: save, rename, remove ----------------------------------------------------------
@@ -92,7 +94,7 @@ def next_variant_name() -> str:
 def save_variant() -> None:
     name = next_variant_name()
     variants()[name] = ui.current()
-    st.session_state["compare_picked"] = None  # back to the default: the saved variants
+    choose(None)  # back to the default: the saved variants
     st.session_state["compare_message"] = f"Saved the current deal as {name}."
 
 
@@ -108,17 +110,17 @@ def rename_variant(old: str, key: str) -> None:
         return
     saved = variants()
     st.session_state["variants"] = {new if name == old else name: deal for name, deal in saved.items()}
-    chosen = st.session_state.get("compare_picked")
+    chosen = ui.kept_values().get(PICK)
     if chosen is not None:
-        st.session_state["compare_picked"] = [new if name == old else name for name in chosen]
+        choose([new if name == old else name for name in chosen])
     ui.set_problems("variants", [])
 
 
 def remove_variant(name: str) -> None:
     variants().pop(name, None)
-    chosen = st.session_state.get("compare_picked")
+    chosen = ui.kept_values().get(PICK)
     if chosen is not None:
-        st.session_state["compare_picked"] = [n for n in chosen if n != name]
+        choose([n for n in chosen if n != name])
 
 
 def describe(deal: Deal) -> str:
@@ -170,7 +172,7 @@ def upload_changed() -> None:
     chosen = picked()
     new = [label for label in added if label not in chosen][:MAX_DEALS]
     if new:  # the new files join the columns, pushing out the last ones when there are four
-        st.session_state["compare_picked"] = chosen[:MAX_DEALS - len(new)] + new
+        choose(chosen[:MAX_DEALS - len(new)] + new)
 
 
 # ---- simulation ------------------------------------------------------------------------------
@@ -289,10 +291,12 @@ variants_section()
 
 st.subheader("Deals to compare")
 on_offer = sources()
-st.session_state["compare_pick"] = picked()
+# Drawn from the kept choice on every run, not only on arriving (ui.kept): saving, renaming,
+# removing and uploading change the choice too.
+st.session_state[PICK] = picked()
 st.multiselect(
-    "Deals (two to four)", list(on_offer), key="compare_pick", max_selections=MAX_DEALS,
-    on_change=pick_changed,
+    "Deals (two to four)", list(on_offer), key=PICK, max_selections=MAX_DEALS,
+    on_change=ui.keep, args=(PICK,),
     help=f"Saved variants, the current deal as it stands ({ui.current().name}), the sample deals and any "
          "uploaded deal files.",
 )
@@ -301,9 +305,9 @@ st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=T
                                                 "by hand; each becomes a deal you can compare.")
 upload_problems = ui.problems("compare_upload")
 if upload_problems:
-    st.error("\n".join(f"- {line}" for line in upload_problems))
+    st.error(ui.bullets(upload_problems))
 
-chosen = {name: on_offer[name] for name in st.session_state["compare_pick"]}
+chosen = {name: on_offer[name] for name in st.session_state[PICK]}
 if len(chosen) < 2:
     st.info("Choose at least two deals to compare, or save two variants of the current deal above.",
             icon=":material/info:")

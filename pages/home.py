@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from obc_calc.dealfile import deal_from_dict, deal_from_json, load_deal
-from obc_calc.errors import DealError, Problem
+from obc_calc.errors import DealError
 from obc_calc.report import deal_report
 from obc_calc.workbook_import import deal_from_workbook
 
@@ -19,13 +19,6 @@ def open_blank() -> None:
     st.session_state["home_message"] = "Started a blank deal with one outcome. Fill it in on the next pages."
 
 
-def cell_sentence(problem: Problem) -> str:
-    """('sheet Rate Card, row 3, column Weight', 'expected a number') -> 'Sheet Rate Card, row 3, column
-    Weight: Expected a number.'"""
-    message = problem.message[:1].upper() + problem.message[1:]
-    return f"{problem.path[:1].upper()}{problem.path[1:]}: {message}." if problem.path else f"{message}."
-
-
 def open_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
@@ -37,11 +30,8 @@ def open_upload() -> None:
         deal = deal_from_workbook(data, upload.name) if workbook else deal_from_json(data, upload.name)
     except DealError as error:
         # Workbook problems already say where (sheet, row, column); JSON ones name a field path.
-        describe = cell_sentence if workbook else (lambda problem: ui.sentence(problem, {}))
-        lines = [describe(problem) for problem in error.problems[:12]]
-        more = len(error.problems) - 12
-        if more > 0:
-            lines.append(f"...and {more} more problems.")
+        describe = ui.cell_sentence if workbook else (lambda problem: ui.sentence(problem, {}))
+        lines = ui.first_problems([describe(problem) for problem in error.problems])
         ui.set_problems("upload", [f"{upload.name} is not a deal this app can open:"] + lines)
         return
     ui.load(deal)
@@ -85,17 +75,15 @@ st.file_uploader(
 upload_problems = ui.problems("upload")
 if upload_problems:
     headline, *details = upload_problems
-    bullets = "\n".join(f"- {line}" for line in details)
-    st.error(f"{headline}\n\n{bullets}\n\nThe current deal is unchanged.")
+    st.error(f"{headline}\n\n{ui.bullets(details)}\n\nThe current deal is unchanged.")
 if "home_message" in st.session_state:
     st.success(st.session_state.pop("home_message"))
 
 deal = ui.current()
 report = deal_report(deal)
 st.subheader(deal.name)
-who = " and ".join(part for part in (deal.district, deal.provider) if part)
 st.caption(
-    f"{who + ': ' if who else ''}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
+    f"{ui.parties(deal)}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
     f"{len(deal.scenarios)} scenarios"
 )
 columns = st.columns(4)
@@ -107,14 +95,8 @@ headline = [
     ("Floor (base only)", report.floor, "What the district pays if no outcome is reached: the base alone."),
 ]
 for column, (label, result, help_text) in zip(columns, headline, strict=False):
-    per_pupil = ui.money(report.per_pupil(result), cents=True)
-    column.metric(label, ui.money(result.total), f"{per_pupil} per pupil",
-                  delta_color="off", delta_arrow="off", help=help_text, border=True)
-columns[3].metric(
-    "Performance share", ui.percent(deal.performance_share),
-    f"pool {ui.money(deal.performance_pool)}", delta_color="off", delta_arrow="off", border=True,
-    help="The share of the total cost paid only when outcomes are met (the performance pool). "
-         "Districts typically put 20% to 60% at risk.",
-)
+    ui.total_metric(column, label, report, result, help_text)
+ui.share_metric(columns[3], deal, "The share of the total cost paid only when outcomes are met (the "
+                "performance pool). Districts typically put 20% to 60% at risk.")
 st.subheader("Flags")
 ui.show_flags(report.flags)

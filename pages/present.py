@@ -27,19 +27,15 @@ st.html(LARGE_TYPE)
 deal = ui.current()
 report = deal_report(deal)
 st.title(deal.name)
-who = " and ".join(part for part in (deal.district, deal.provider) if part)
-st.caption(f"{who + ': ' if who else ''}{deal.students:,} students, {ui.money(deal.total_cost)} at most, "
+st.caption(f"{ui.parties(deal)}{deal.students:,} students, {ui.money(deal.total_cost)} at most, "
            f"{ui.percent(deal.performance_share)} paid on outcomes")
 
 headline = [("Maximum to encumber", report.maximum), ("Expected", report.expected),
             ("Floor (base only)", report.floor)]
 cells = [cell for _ in range(2) for cell in st.columns(2)]  # two rows of two: room for big figures
 for cell, (label, result) in zip(cells, headline, strict=False):
-    per_pupil = ui.money(report.per_pupil(result), cents=True)
-    cell.metric(label, ui.money(result.total), f"{per_pupil} per pupil", delta_color="off", delta_arrow="off",
-                border=True)
-cells[3].metric("Performance share", ui.percent(deal.performance_share),
-                f"pool {ui.money(deal.performance_pool)}", delta_color="off", delta_arrow="off", border=True)
+    ui.total_metric(cell, label, report, result)
+ui.share_metric(cells[3], deal)
 
 ui.show_flags(report.flags)
 ui.stacked_chart(deal, ui.scenario_results(deal), key="present_stacked", large=True)

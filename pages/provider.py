@@ -16,7 +16,7 @@ from obc_calc.provider import (
     revenue_at_rate,
 )
 
-COST_INPUTS = "provider_cost"  # the costs the user entered, kept while moving between pages
+COSTS = ("provider_fixed", "provider_per_student")  # kept together while moving between pages
 FIXED_HELP = ("What delivering the program costs the provider whatever the enrollment: program management, "
               "training, software, recruiting tutors.")
 PER_STUDENT_HELP = ("What each student served costs the provider: tutor hours, materials. Fewer students "
@@ -37,22 +37,18 @@ def starting_cost() -> DeliveryCost:
     return DeliveryCost(0.0, float(round((price.base + price.outcomes / 2) / 10) * 10))
 
 
-def remember_cost() -> None:
-    st.session_state[COST_INPUTS] = {"fixed": st.session_state["provider_fixed"],
-                                      "per_student": st.session_state["provider_per_student"]}
+def costs_entered() -> bool:
+    return COSTS[0] in ui.kept_values()  # the two are kept together
 
 
 def cost_inputs() -> DeliveryCost:
-    entered = st.session_state.get(COST_INPUTS)
-    start = DeliveryCost(**entered) if entered else starting_cost()
-    ui.seed("provider_fixed", start.fixed)
-    ui.seed("provider_per_student", start.per_student)
+    start = starting_cost()
     left, right = st.columns(2)
     left.number_input("Fixed delivery cost ($)", min_value=0.0, step=10_000.0, format="%.2f",
-                      key="provider_fixed", on_change=remember_cost, help=FIXED_HELP)
+                      **ui.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
     right.number_input("Delivery cost per student served ($)", min_value=0.0, step=10.0, format="%.2f",
-                       key="provider_per_student", on_change=remember_cost, help=PER_STUDENT_HELP)
-    if not entered:
+                       **ui.kept(COSTS[1], start.per_student, COSTS[0]), help=PER_STUDENT_HELP)
+    if not costs_entered():
         st.caption("Starting figures: no fixed cost and a cost per student halfway between the base and the "
                    "full price per pupil. Enter the provider's own costs.")
     return DeliveryCost(st.session_state["provider_fixed"], st.session_state["provider_per_student"])
@@ -149,9 +145,9 @@ def apply_pricing() -> None:
     lines = ui.apply(candidate)
     ui.set_problems("pp_apply", lines)
     if not lines:
-        if COST_INPUTS not in st.session_state:  # the starting costs follow the new price
-            st.session_state.pop("provider_fixed", None)
-            st.session_state.pop("provider_per_student", None)
+        if not costs_entered():  # the starting costs follow the new price
+            for key in COSTS:
+                st.session_state.pop(key, None)
         st.session_state["pp_message"] = (f"The deal is now {ui.money(total)} for {students:,} students, "
                                           f"{ui.percent(share)} on outcomes.")
 

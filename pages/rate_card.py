@@ -1,14 +1,13 @@
 """Rate card: the outcomes, how each pays, its share of the pool, and its payment curve; import a rate card
 kept as a spreadsheet."""
 
-import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from obc_calc.errors import DealError, Problem
+from obc_calc.errors import DealError
 from obc_calc.grid import achievement_rates, payment_curve, price_per_achieving_student
 from obc_calc.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
 from obc_calc.ratecard import RateCard, deal_with_rate_card, read_rate_card
@@ -26,7 +25,7 @@ TABLE_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "weig
                 "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
 # The money-moving columns first, so they show without scrolling; the descriptive ones after.
 EXAMPLE_CARD = ui.ROOT / "sample_data" / "rate_card_example.csv"
-MAX_PROBLEMS = 12  # a wrong file (say, a whole budget workbook) can hold hundreds
+UPLOADER = "card_upload"
 COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)", "Floor rate (%)",
            "Tiers", "Month paid", "Eligible students", "Data source", "Threshold", "Threshold value",
            "Metric"]
@@ -127,7 +126,7 @@ def candidate_from(edited: pd.DataFrame) -> tuple[dict, list[str]]:
         outcome, row_errors = row_to_outcome(row, edited.attrs.get("outcomes", {}))
         outcomes.append(outcome)
         label = f"Rate card, row {number}" + (f" ({outcome['name']})" if outcome["name"] else "")
-        errors += [f"{label}, tiers: {e[:1].upper()}{e[1:]}." for e in row_errors]
+        errors += [f"{label}, tiers: {ui.capitalized(e)}." for e in row_errors]
     candidate["outcomes"] = outcomes
     candidate["scenarios"] = renamed_scenarios(edited.attrs.get("scenarios", []), edited)
     return candidate, errors
@@ -206,10 +205,8 @@ def allocation_table() -> None:
             "Price per achieving student": (
                 ui.money(price_per_achieving_student(deal, outcome), cents=True) if per_student else "—"),
         })
-    right = st.column_config.TextColumn(alignment="right")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-        "Allocation": right, "Weight": right, "Price per achieving student": right,
-    })
+    st.dataframe(pd.DataFrame(rows), hide_index=True,
+                 column_config=ui.right_aligned(["Allocation", "Weight", "Price per achieving student"]))
     st.markdown("\n".join(f"- **{o.name}**: {describe_basis(o)}" for o in deal.outcomes))
 
 
@@ -231,29 +228,12 @@ def curves_chart() -> None:
 
 # ---- importing a rate card kept as a spreadsheet ----------------------------------------------
 
-def card_uploader_key() -> str:
-    # A new key empties the uploader once its outcomes are in the deal.
-    return f"card_upload_{st.session_state.get('card_uploads', 0)}"
-
-
-def markdown_text(text: str) -> str:
-    """The file's own text shown in markdown as written: '$' would start LaTeX, '*' or '_' emphasis."""
-    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", text)
-
-
-def cell_sentence(problem: Problem) -> str:
-    """('row 3, column weight', 'expected a number') -> 'Row 3, column weight: Expected a number.'"""
-    message = problem.message[:1].upper() + problem.message[1:]
-    line = f"{problem.path[:1].upper()}{problem.path[1:]}: {message}." if problem.path else f"{message}."
-    return markdown_text(line)
-
-
 def adopt_card(deal: Deal, count: int, file_name: str) -> None:
     """on_click: the checked deal with the card's outcomes replaces the deal; every editor starts again."""
     ui.load(deal)
-    st.session_state["card_uploads"] = st.session_state.get("card_uploads", 0) + 1
+    ui.empty_uploader(UPLOADER)  # its outcomes are in the deal now
     st.session_state["card_message"] = (
-        f"Replaced the rate card with the {count} outcomes of {markdown_text(file_name)}.")
+        f"Replaced the rate card with the {count} outcomes of {ui.markdown_text(file_name)}.")
 
 
 def percent_or_dash(value: float | None) -> str:
@@ -275,18 +255,16 @@ def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
 def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
     """Preview a readable card, what it changes, and the button that adopts it."""
     where = f" (sheet {card.sheet})" if card.sheet else ""
-    st.markdown(f"**{len(card.outcomes)} outcomes found in {markdown_text(file_name)}{where}:**")
-    right = st.column_config.TextColumn(alignment="right")
-    st.dataframe(card_preview(card, deal), hide_index=True, column_config={
-        c: right for c in ("Weight", "Allocation", "Expected rate", "Target rate", "Floor rate",
-                           "Eligible students")})
+    st.markdown(f"**{len(card.outcomes)} outcomes found in {ui.markdown_text(file_name)}{where}:**")
+    st.dataframe(card_preview(card, deal), hide_index=True, column_config=ui.right_aligned(
+        ["Weight", "Allocation", "Expected rate", "Target rate", "Floor rate", "Eligible students"]))
     now = ui.current()
     dropped = [o.name for o in now.outcomes if o.name not in {c.name for c in deal.outcomes}]
     notes = [f"At the expected rates the district would pay **{ui.money(expected(deal).total)}** "
              f"(now {ui.money(expected(now).total)}); the maximum stays {ui.money(maximum(deal).total)}."]
     if dropped:
         notes.append("Not on this card, so removed with their scenario rates: "
-                     + ", ".join(markdown_text(name) for name in dropped) + ".")
+                     + ", ".join(ui.markdown_text(name) for name in dropped) + ".")
     st.markdown("\n".join(f"- {note}" for note in notes))
     st.button(f"Replace the rate card with these {len(card.outcomes)} outcomes", type="primary",
               icon=":material/published_with_changes:", key="card_replace", on_click=adopt_card,
@@ -296,7 +274,7 @@ def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
 
 def import_section() -> None:
     st.file_uploader(
-        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=card_uploader_key(),
+        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=ui.uploader_key(UPLOADER),
         help="One row per outcome, a header row naming the columns like the deal format's outcome fields: "
              "name (required), metric, threshold, threshold_value, basis, weight, expected_rate, "
              "eligible_students, target_rate, floor_rate, tiers, data_source, paid_in_month. Rates may be "
@@ -308,18 +286,16 @@ def import_section() -> None:
         help="sample_data/rate_card_example.csv: the expected columns, filled in with four outcomes "
              "(one of each basis).",
     )
-    upload = st.session_state.get(card_uploader_key())
+    upload = st.session_state.get(ui.uploader_key(UPLOADER))
     if upload is None:
         return
     try:
         card = read_rate_card(upload.getvalue(), upload.name)
         deal = deal_with_rate_card(ui.current(), card)
     except DealError as error:
-        lines = [f"- {cell_sentence(problem)}" for problem in error.problems[:MAX_PROBLEMS]]
-        if len(error.problems) > MAX_PROBLEMS:
-            lines.append(f"- ...and {len(error.problems) - MAX_PROBLEMS} more problems.")
-        st.error(f"{markdown_text(upload.name)} cannot be used as this deal's rate card:"
-                 "\n\n" + "\n".join(lines) + "\n\nThe deal is unchanged.")
+        lines = ui.first_problems([ui.markdown_text(ui.cell_sentence(p)) for p in error.problems])
+        st.error(f"{ui.markdown_text(upload.name)} cannot be used as this deal's rate card:"
+                 "\n\n" + ui.bullets(lines) + "\n\nThe deal is unchanged.")
         return
     show_card(card, deal, upload.name)
 

@@ -85,7 +85,7 @@ def run_simulation(deal_json: str, trials: int, seed: int) -> RiskRun:
 
 def risk_sentence(problem: Problem, candidate: dict) -> str:
     """Name the place on this page; other problems are placed as the other pages place them."""
-    message = problem.message[:1].upper() + problem.message[1:]
+    message = ui.capitalized(problem.message)
     edge = re.match(r"^outcomes\[(\d+)\]\.rate_(low|high)$", problem.path)
     if edge:
         name = candidate["outcomes"][int(edge.group(1))]["name"]
@@ -276,27 +276,14 @@ def nothing_uncertain() -> bool:
 
 # ---- running ---------------------------------------------------------------------------------
 
-def remembered(key: str, default) -> None:
-    """Seed a run input from what the user last chose: its widget state goes when the page is left."""
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.setdefault("risk_inputs", {}).get(key, default)
-
-
-def remember(key: str) -> None:
-    st.session_state.setdefault("risk_inputs", {})[key] = st.session_state[key]
-
-
 def run_inputs() -> tuple[int, int]:
-    remembered("risk_trials", DEFAULT_TRIALS)
-    remembered("risk_seed", DEFAULT_SEED)
     left, right = st.columns([3, 1])
-    left.select_slider("Trials", TRIAL_CHOICES, key="risk_trials", format_func="{:,}".format,
-                       on_change=remember, args=("risk_trials",),
+    left.select_slider("Trials", TRIAL_CHOICES, format_func="{:,}".format,
+                       **ui.kept("risk_trials", DEFAULT_TRIALS),
                        help=f"How many school years to play. More trials give steadier figures (with 100,000 "
                             f"a probability is within about 0.3 percentage points) but take longer. Up to "
                             f"{AUTO_RUN_TRIALS:,} trials run by themselves; more wait for the Run button.")
-    right.number_input("Seed", min_value=0, step=1, key="risk_seed", on_change=remember, args=("risk_seed",),
-                       help=SEED_HELP)
+    right.number_input("Seed", min_value=0, step=1, **ui.kept("risk_seed", DEFAULT_SEED), help=SEED_HELP)
     return st.session_state["risk_trials"], st.session_state["risk_seed"]
 
 
@@ -420,14 +407,12 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
     """The budget line and earnings share the user asks about; shows the two probabilities."""
     deal = ui.current()
     budget_key = f"risk_budget_{st.session_state['deal_version']}"
-    remembered(budget_key, float(round(expected(deal).total)))
-    remembered("risk_share", DEFAULT_EARNINGS_SHARE)
     left, right = st.columns(2)
-    left.number_input("Budget line ($)", min_value=0.0, step=10_000.0, format="%.0f", key=budget_key,
-                      on_change=remember, args=(budget_key,),
+    left.number_input("Budget line ($)", min_value=0.0, step=10_000.0, format="%.0f",
+                      **ui.kept(budget_key, float(round(expected(deal).total))),
                       help="An amount the district has budgeted; starts at the expected total.")
     right.number_input("Provider's earnings share (% of the pool)", 0.0, 100.0, step=5.0, format="%.0f",
-                       key="risk_share", on_change=remember, args=("risk_share",),
+                       **ui.kept("risk_share", DEFAULT_EARNINGS_SHARE),
                        help="A share of the performance pool the provider needs to earn, such as half.")
     budget, share = st.session_state[budget_key], st.session_state["risk_share"] / 100
     over = sim.probability_total_exceeds(result, budget)
@@ -498,17 +483,15 @@ def results(run: RiskRun) -> None:
     st.caption(f"{result.trials:,} trials, seed {result.seed}. The district total is the base plus outcome "
                "payments; the provider's outcome earnings are the outcome payments alone, the part of its "
                "revenue at risk.")
-    right = st.column_config.TextColumn(alignment="right")
-    st.dataframe(summary_table(result), hide_index=True,
-                 column_config={c: right for c in ("District total", "Provider's outcome earnings",
-                                                    "Earnings as share of the pool")})
+    st.dataframe(summary_table(result), hide_index=True, column_config=ui.right_aligned(
+        ["District total", "Provider's outcome earnings", "Earnings as share of the pool"]))
     st.markdown("**Each outcome's expected payment**")
     st.caption("The simulated average can differ from the payment at the expected rate: a threshold, "
                "tiers or a capped ramp pay unevenly, and fewer students served or missed commitments change "
                "it too.")
-    st.dataframe(expected_payments_table(result), hide_index=True,
-                 column_config={c: right for c in ("Allocation", "Expected payment (simulated average)",
-                                                    "Share of allocation", "Payment at the expected rate")})
+    st.dataframe(expected_payments_table(result), hide_index=True, column_config=ui.right_aligned(
+        ["Allocation", "Expected payment (simulated average)", "Share of allocation",
+         "Payment at the expected rate"]))
 
 
 st.title("Risk")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import date
 
 import pandas as pd
@@ -24,7 +23,7 @@ from obc_calc.settle import Invoice, SettleOptions, invoice_csv, settle
 
 SAMPLE_RESULTS = ui.ROOT / "sample_data" / "math_tutoring_results.csv"
 FILE = "settle_file"  # {"name", "data", "token"}: the results file being settled
-SAVED = "settle_saved"  # widget values kept while the user is on other pages
+UPLOADER = "settle_upload"
 PREVIEW_ROWS = 10
 MISSING_LABELS = {
     "excluded": "Leave them out of the rate (excluded)",
@@ -62,32 +61,7 @@ COLUMN_HELP = {
 }
 
 
-# ---- small helpers (candidates for ui.py) ---------------------------------------------------
-
-def kept(key: str, default) -> dict:
-    """Widget arguments whose value survives visits to other pages.
-
-    Streamlit forgets a widget's value when a page without it runs, so each change is copied to
-    a plain session key and given back when the widget is drawn again.
-    """
-    saved = st.session_state.setdefault(SAVED, {})
-    if key not in st.session_state:
-        st.session_state[key] = saved.get(key, default)
-    return {"key": key, "on_change": _save, "args": (key,)}
-
-
-def _save(key: str) -> None:
-    st.session_state[SAVED][key] = st.session_state[key]
-
-
-def markdown_text(text: str) -> str:
-    """User text shown in markdown as typed: '$' would start LaTeX, '*' or '_' emphasis."""
-    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", text)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "invoice"
-
+# ---- small helpers ---------------------------------------------------------------------------
 
 def joined(names: list[str]) -> str:
     """['a', 'b', 'c'] -> 'a, b and c'."""
@@ -103,34 +77,25 @@ def fold(name: str) -> str:
 def set_file(name: str, data: bytes) -> None:
     st.session_state["settle_token"] = token = st.session_state.get("settle_token", 0) + 1
     st.session_state[FILE] = {"name": name, "data": data, "token": token}
-    saved = st.session_state.setdefault(SAVED, {})
-    for key in [k for k in saved if k.startswith("settle_column_")]:  # the old file's column choices
-        del saved[key]
-
-
-def uploader_key() -> str:
-    # A new key empties the uploader: it must not go on showing a file the page no longer uses.
-    return f"settle_upload_{st.session_state.get('settle_uploader', 0)}"
-
-
-def reset_uploader() -> None:
-    st.session_state["settle_uploader"] = st.session_state.get("settle_uploader", 0) + 1
+    kept = ui.kept_values()
+    for key in [k for k in kept if k.startswith("settle_column_")]:  # the old file's column choices
+        del kept[key]
 
 
 def take_upload() -> None:
-    upload = st.session_state.get(uploader_key())
+    upload = st.session_state.get(ui.uploader_key(UPLOADER))
     if upload is not None:
         set_file(upload.name, upload.getvalue())
 
 
 def use_sample() -> None:
     set_file(SAMPLE_RESULTS.name, SAMPLE_RESULTS.read_bytes())
-    reset_uploader()
+    ui.empty_uploader(UPLOADER)
 
 
 def clear_file() -> None:
     st.session_state.pop(FILE, None)
-    reset_uploader()
+    ui.empty_uploader(UPLOADER)
 
 
 def sample_fits(deal: Deal) -> bool:
@@ -174,7 +139,7 @@ def describe_columns(deal: Deal) -> str:
             kind = "1 if the student achieved it, 0 if not"
         else:
             kind = f"the measured value; a student meets it at {outcome.threshold_value:g} or more"
-        lines.append(f"- `{outcome.name}`: {markdown_text(kind)}.")
+        lines.append(f"- `{outcome.name}`: {ui.markdown_text(kind)}.")
     return "\n".join(lines)
 
 
@@ -188,7 +153,8 @@ def file_section(deal: Deal) -> dict | None:
     st.subheader("1. Results file")
     left, right = st.columns([3, 2])
     left.file_uploader(
-        "Upload the verified results (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=uploader_key(),
+        "Upload the verified results (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"],
+        key=ui.uploader_key(UPLOADER),
         on_change=take_upload,
         help="One row per student, a header row naming the columns. In a workbook, the table may be on "
              "any sheet.",
@@ -201,7 +167,8 @@ def file_section(deal: Deal) -> dict | None:
                            "of the math tutoring sample deal.")
         st.download_button(
             "Download a blank template for this deal", template_csv(deal),
-            file_name=f"{slug(deal.name)}_results.csv", mime="text/csv", icon=":material/download:",
+            file_name=f"{ui.slug(deal.name, 'invoice')}_results.csv", mime="text/csv",
+            icon=":material/download:",
             key="settle_template", on_click="ignore",
             help="A CSV with this deal's column names: fill in one row per student.",
         )
@@ -211,7 +178,7 @@ def file_section(deal: Deal) -> dict | None:
         return None
     size = len(current["data"])
     note, clear = st.columns([5, 1], vertical_alignment="center")
-    note.caption(f"Settling **{markdown_text(current['name'])}** ({size:,} bytes).")
+    note.caption(f"Settling **{ui.markdown_text(current['name'])}** ({size:,} bytes).")
     clear.button("Clear", key="settle_clear", on_click=clear_file, icon=":material/close:",
                  help="Forget this file and start again.")
     return current
@@ -240,7 +207,7 @@ def id_header_input(current: dict) -> str:
     if not current["data"].startswith(b"PK"):
         return ID
     return st.text_input(
-        "Student id column (to find the table in the workbook)", **kept("settle_id_header", ID),
+        "Student id column (to find the table in the workbook)", **ui.kept("settle_id_header", ID),
         help="The workbook's first sheet with this header in its first 10 rows is read.",
     ).strip() or ID
 
@@ -273,7 +240,7 @@ def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], 
         for index, (role, label) in enumerate(roles):
             key = f"settle_column_{token}_{role}"
             chosen[role] = columns[index % len(columns)].selectbox(
-                label, raw.header, **kept(key, default_column(raw.header, role)),
+                label, raw.header, **ui.kept(key, default_column(raw.header, role)),
                 placeholder="Choose a column",
             )
     used: dict[str, list[str]] = {}
@@ -291,25 +258,26 @@ def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], 
 def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
     left, right = st.columns(2)
     with left:
-        sessions = st.toggle("The served column counts sessions attended", **kept("settle_sessions", False),
-                             help=SESSIONS_HELP)
+        sessions = st.toggle("The served column counts sessions attended",
+                             **ui.kept("settle_sessions", False), help=SESSIONS_HELP)
         min_sessions = None
         if sessions:
             min_sessions = st.number_input(
                 "Minimum sessions to count as served", min_value=0.0, step=1.0, format="%g",
-                **kept("settle_min_sessions", 1.0),
+                **ui.kept("settle_min_sessions", 1.0),
                 help="Students who attended at least this many sessions count as served.",
             )
         missing = st.radio("Served students with a missing value", list(MISSING_LABELS),
-                           format_func=MISSING_LABELS.get, **kept("settle_missing", "excluded"),
+                           format_func=MISSING_LABELS.get, **ui.kept("settle_missing", "excluded"),
                            help=MISSING_HELP)
-        commitments = st.toggle("The district met its commitments", **kept("settle_commitments", True),
+        commitments = st.toggle("The district met its commitments", **ui.kept("settle_commitments", True),
                                 help=COMMITMENTS_HELP)
     with right:
-        period = st.text_input("Period", **kept("settle_period", ""),
+        period = st.text_input("Period", **ui.kept("settle_period", ""),
                                placeholder=f"Settle-up of {current['name']}",
                                help="The period this invoice settles, e.g. 'Mid-year 2026-27'.")
-        invoice_date = st.date_input("Invoice date", **kept("settle_date", date.today()), format="YYYY-MM-DD")
+        invoice_date = st.date_input("Invoice date", **ui.kept("settle_date", date.today()),
+                                     format="YYYY-MM-DD")
     options = SettleOptions(
         period=period.strip() or f"Settle-up of {current['name']}", invoice_date=invoice_date,
         missing=missing, commitments_met=commitments,
@@ -322,7 +290,7 @@ def preview_section(raw: RawTable) -> None:
     shown = min(PREVIEW_ROWS, len(raw.rows))
     where = f", sheet {raw.sheet}" if raw.sheet else ""
     st.caption(
-        f"The first {shown} of {len(raw.rows):,} student rows{markdown_text(where)}, numbered as your "
+        f"The first {shown} of {len(raw.rows):,} student rows{ui.markdown_text(where)}, numbered as your "
         f"spreadsheet numbers them (the header is row {raw.header_row})."
     )
     preview = raw.preview(PREVIEW_ROWS)
@@ -331,7 +299,7 @@ def preview_section(raw: RawTable) -> None:
 
 
 def show_problems(title: str, lines: list[str]) -> None:
-    body = "\n".join(f"- {markdown_text(line.rstrip('.'))}." for line in lines)
+    body = ui.bullets([f"{ui.markdown_text(line.rstrip('.'))}." for line in lines])
     st.error(f"{title}\n\n{body}", icon=":material/error:")
 
 
@@ -356,7 +324,7 @@ def invoice_frame(invoice: Invoice) -> pd.DataFrame:
 def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None:
     st.subheader("4. Invoice")
     provider, district = deal.provider or "the provider", deal.district or "the district"
-    st.caption(markdown_text(f"{invoice.period}, dated {invoice.invoice_date.isoformat()}: "
+    st.caption(ui.markdown_text(f"{invoice.period}, dated {invoice.invoice_date.isoformat()}: "
                              f"{provider} invoices {district}."))
     columns = st.columns([1.3, 1, 1, 0.9])  # the total is the longest figure
     columns[0].metric("Total due", ui.money(invoice.total_due, cents=True), border=True,
@@ -373,8 +341,8 @@ def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None
     config = {name: st.column_config.TextColumn(name, help=text) for name, text in COLUMN_HELP.items()}
     st.dataframe(invoice_frame(invoice), hide_index=True, column_config=config)
     if invoice.notes:
-        st.markdown("**Notes**\n\n" + "\n".join(f"- {markdown_text(note)}" for note in invoice.notes))
-    name = slug(f"{deal.name} {invoice.period}")
+        st.markdown("**Notes**\n\n" + ui.bullets([ui.markdown_text(note) for note in invoice.notes]))
+    name = ui.slug(f"{deal.name} {invoice.period}", "invoice")
     left, right, _ = st.columns([2, 2, 3])
     left.download_button(
         "Download the invoice (Excel)", lambda: invoice_workbook(deal, invoice, results),
@@ -420,7 +388,7 @@ def main() -> None:
     if results is None:
         title = "The file has problems; nothing is invoiced until they are fixed:"
         if unchosen:
-            title = (f"Choose a column for {markdown_text(joined(unchosen))} under *Columns* above, "
+            title = (f"Choose a column for {ui.markdown_text(joined(unchosen))} under *Columns* above, "
                      "or fix the file; nothing is invoiced until then:")
         show_problems(title, problems)
         return

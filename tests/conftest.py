@@ -1,5 +1,6 @@
-"""Fixtures shared by several test modules: the whole app under AppTest, and the browser tests' server,
-browser and pages (helpers in tests/browser_support.py)."""
+"""Fixtures shared by several test modules: the whole app under AppTest (helpers in
+tests/app_support.py), and the browser tests' server, browser and pages (helpers in
+tests/browser_support.py)."""
 
 from __future__ import annotations
 

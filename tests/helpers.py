@@ -1,6 +1,9 @@
 """Small deals built in tests, so each test shows the figures it computes by hand."""
 
+import pytest
+
 from obc_calc.dealfile import deal_from_dict
+from obc_calc.errors import DealError
 
 
 def deal_dict(**fields) -> dict:
@@ -19,3 +22,10 @@ def deal_dict(**fields) -> dict:
 
 def make_deal(**fields):
     return deal_from_dict(deal_dict(**fields))
+
+
+def deal_problems(**fields) -> list[str]:
+    """What deal_from_dict finds wrong with deal_dict(**fields): one 'path: message' line a problem."""
+    with pytest.raises(DealError) as caught:
+        deal_from_dict(deal_dict(**fields))
+    return [str(p) for p in caught.value.problems]

@@ -6,47 +6,17 @@ whole dollars, so each figure is compared as it is displayed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
 from obc_calc.dealfile import load_deal
 from obc_calc.scenarios import evaluate, expected
+from tests.app_support import MATH, ROOT, button, edit_table, errors, go, metric, start, warnings
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE_PATHS = [path for path, _, _ in ui.PAGES]
-MATH = ROOT / "sample_data" / "math_tutoring.json"
 
-
-def start(sample: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    if sample is not None:
-        button(at, sample).click().run()
-    return at
-
-
-def go(at: AppTest, path: str) -> AppTest:
-    at.switch_page(path).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def warnings(at: AppTest) -> str:
-    return "\n".join(w.value for w in at.warning)
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
-
-
-def metric(at: AppTest, label: str):
-    return next(m for m in at.metric if m.label == label)
+pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def table(at: AppTest, index: int = 0):
@@ -146,20 +116,9 @@ def test_start_blank_gives_a_valid_one_outcome_deal_on_every_page():
         assert not at.error, errors(at)
 
 
-def edit_outcomes(at: AppTest, edited_rows: dict, added_rows: list | None = None) -> AppTest:
-    at.session_state[ui_key(at, "outcomes")] = {
-        "edited_rows": edited_rows, "added_rows": added_rows or [], "deleted_rows": []}
-    return at.run()
-
-
-def ui_key(at: AppTest, name: str) -> str:
-    counters = at.session_state["editor_counters"]
-    return f"{name}_editor_{at.session_state['deal_version']}_{counters.get(name, 0)}"
-
-
 def test_weights_not_adding_up_show_the_error_and_rescale_fixes_it():
     at = go(start(), "pages/rate_card.py")
-    edit_outcomes(at, {0: {"Weight (%)": 30.0}})  # 30 + 55 + 20 = 105
+    edit_table(at, "outcomes", {0: {"Weight (%)": 30.0}})  # 30 + 55 + 20 = 105
     assert "The weights add up to 1.05, not 1 (100%)" in errors(at)
     assert at.session_state["deal"] == load_deal(MATH)  # figures keep the last valid deal
     button(at, "Rescale weights to 100%").click().run()
@@ -174,7 +133,7 @@ def test_weights_not_adding_up_show_the_error_and_rescale_fixes_it():
 def test_switching_a_basis_drops_fields_it_does_not_use():
     at = go(start(), "pages/rate_card.py")
     # Same tutor becomes per-student, keeping its stale floor and target cells: they are ignored.
-    edit_outcomes(at, {2: {"Basis": "per_student"}})
+    edit_table(at, "outcomes", {2: {"Basis": "per_student"}})
     assert not at.error, errors(at)
     tutor = at.session_state["deal"].outcomes[2]
     assert (tutor.basis, tutor.floor_rate, tutor.target_rate) == ("per_student", None, None)
@@ -182,13 +141,13 @@ def test_switching_a_basis_drops_fields_it_does_not_use():
 
 def test_tiers_are_edited_as_text():
     at = go(start(), "pages/rate_card.py")
-    edit_outcomes(at, {1: {"Basis": "tiered", "Tiers": "20%:50%, 30%:100%"}})
+    edit_table(at, "outcomes", {1: {"Basis": "tiered", "Tiers": "20%:50%, 30%:100%"}})
     assert not at.error, errors(at)
     tiers = at.session_state["deal"].outcomes[1].tiers
     assert [(t.min_rate, t.payout) for t in tiers] == [(0.2, 0.5), (0.3, 1.0)]
-    edit_outcomes(at, {1: {"Basis": "tiered", "Tiers": "20%-50%"}})
+    edit_table(at, "outcomes", {1: {"Basis": "tiered", "Tiers": "20%-50%"}})
     assert "'20%-50%' is not a tier" in errors(at)
-    edit_outcomes(at, {1: {"Basis": "tiered", "Tiers": "30%:50%, 20%:100%"}})
+    edit_table(at, "outcomes", {1: {"Basis": "tiered", "Tiers": "30%:50%, 20%:100%"}})
     assert "Tiers must rise" in errors(at)
     kept = at.session_state["deal"].outcomes[1].tiers
     assert [(t.min_rate, t.payout) for t in kept] == [(0.2, 0.5), (0.3, 1.0)]
@@ -196,14 +155,14 @@ def test_tiers_are_edited_as_text():
 
 def test_a_floor_above_the_target_is_explained():
     at = go(start(), "pages/rate_card.py")
-    edit_outcomes(at, {2: {"Floor rate (%)": 95.0}})
+    edit_table(at, "outcomes", {2: {"Floor rate (%)": 95.0}})
     assert ("Rate card, row 3 (Same tutor), floor rate: The floor (95%) must be below the target (90%)"
             in errors(at))
 
 
 def test_renaming_an_outcome_carries_its_scenario_rates():
     at = go(start(), "pages/rate_card.py")
-    edit_outcomes(at, {0: {"Outcome": "Attendance"}})
+    edit_table(at, "outcomes", {0: {"Outcome": "Attendance"}})
     assert not at.error, errors(at)
     low = at.session_state["deal"].scenarios[0]
     assert low.rates == {"Attendance": 0.5, "Math growth": 0.35, "Same tutor": 0.55}
@@ -230,11 +189,9 @@ def test_adding_a_scenario_shows_its_results():
     assert "Scenario 1" in scenario_rows(at).index
     # Blank rates are the expected ones: the expected total, 1,392,031.25.
     assert scenario_rows(at).loc["Scenario 1", "Total"] == "$1,392,031"
-    key = ui_key(at, "scenarios")
-    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+    edit_table(at, "scenarios", added_rows=[
         {"Scenario": "Strong year", "Commitments met": True, "Dosage (%)": 80.0, "Math growth (%)": 60.0,
-         "Same tutor (%)": 70.0}]}
-    at.run()
+         "Same tutor (%)": 70.0}])
     assert not at.error, errors(at)
     row = scenario_rows(at).loc["Strong year"]
     # base 837,500 + 234,375 x 0.8 + 515,625 x 0.6 + 187,500 x (0.7-0.5)/(0.9-0.5)
@@ -261,9 +218,7 @@ def test_copy_and_remove_a_scenario():
 
 def test_a_duplicate_scenario_name_is_explained():
     at = go(start(), "pages/scenarios.py")
-    at.session_state[ui_key(at, "scenarios")] = {
-        "edited_rows": {1: {"Scenario": "Low"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    edit_table(at, "scenarios", {1: {"Scenario": "Low"}})
     assert "Scenarios, row 2 (Low), name: Another scenario is already called 'Low'" in errors(at)
     assert at.session_state["deal"] == load_deal(MATH)
 
@@ -303,10 +258,8 @@ def test_math_budget_by_fiscal_year_by_hand():
 
 def test_commitments_can_be_added_and_removed():
     at = go(start(), "pages/deal_split.py")
-    at.session_state[ui_key(at, "commitments")] = {
-        "edited_rows": {}, "deleted_rows": [0],
-        "added_rows": [{"Commitment": "Data coordinator", "Description": "Answers data requests."}]}
-    at.run()
+    edit_table(at, "commitments", deleted_rows=[0],
+               added_rows=[{"Commitment": "Data coordinator", "Description": "Answers data requests."}])
     assert not at.error, errors(at)
     names = [c.name for c in at.session_state["deal"].commitments]
     assert names == ["Monitor attendance", "Share assessment data on time", "Data coordinator"]

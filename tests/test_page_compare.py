@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,45 +17,12 @@ from streamlit.testing.v1 import AppTest
 import obc_calc.simulate as sim
 import ui
 from obc_calc.dealfile import load_deal
+from tests.app_support import MATH, ROOT, act, button, errors, go, start
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPARE = "pages/compare.py"
-MATH = ROOT / "sample_data" / "math_tutoring.json"
 EXAMPLE = ROOT / "tests" / "data" / "example_deal.json"
 
-
-def start(sample: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    if sample is not None:
-        button(at, sample).click().run()
-    return at
-
-
-def go(at: AppTest, path: str) -> AppTest:
-    at.switch_page(path).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def act(widget) -> AppTest:
-    """Run the app after a click or a new value, and check that it ran cleanly."""
-    at = widget.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
+pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def figures(at: AppTest):
@@ -173,11 +139,11 @@ def test_the_next_variant_takes_the_next_free_letter():
 def test_an_uploaded_deal_joins_the_comparison_and_a_bad_file_is_explained():
     at = go(start(), COMPARE)
     at.file_uploader(key="compare_upload").set_value(("notes.json", b"{not json", "application/json"))
-    rerun(at)
+    act(at)
     assert "notes.json is not a deal this app can open" in errors(at)
     at.file_uploader(key="compare_upload").set_value(
         ("example_deal.json", EXAMPLE.read_bytes(), "application/json"))
-    rerun(at)
+    act(at)
     assert not at.error, errors(at)
     table = figures(at)
     assert "example_deal.json" in table.columns

@@ -4,7 +4,6 @@ importing a rate card on the Rate card page, and opening an exported workbook on
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,34 +15,14 @@ from obc_calc.dealfile import load_deal
 from obc_calc.ratecard import read_rate_card
 from obc_calc.workbook import workbook_bytes
 from obc_calc.workbook_import import deal_from_workbook
+from tests.app_support import ROOT, act, button, errors, go, plain, start
 
-ROOT = Path(__file__).resolve().parent.parent
 MATH = ui.SAMPLES["Math tutoring (per-student payments)"]
 EXAMPLE_CARD = ROOT / "sample_data" / "rate_card_example.csv"
 SHEETS = ["Summary", "Rate Card", "Scenarios", "Schedule", "Notes"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def start(sample: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    if sample is not None:
-        next(b for b in at.button if b.label == sample).click().run()
-    return at
-
-
-def go(at: AppTest, path: str) -> AppTest:
-    at.switch_page(path).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
-
-
-def unescaped(markdown: str) -> str:
-    """Markdown as it reads on screen: the pages escape the file's own '_', '$' and the like."""
-    return markdown.replace("\\", "")
+pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 @pytest.fixture
@@ -62,9 +41,9 @@ def deferred(monkeypatch) -> dict[str, dict]:
 
 
 def workbook_download(at: AppTest, deferred: dict) -> tuple[dict, bytes]:
-    button = next(b for b in at.get("download_button") if b.proto.id.endswith("download_workbook"))
-    assert button.proto.deferred_file_id, "the workbook must be built on click, not on every run"
-    entry = deferred[button.proto.deferred_file_id]
+    download = next(b for b in at.get("download_button") if b.proto.id.endswith("download_workbook"))
+    assert download.proto.deferred_file_id, "the workbook must be built on click, not on every run"
+    entry = deferred[download.proto.deferred_file_id]
     return entry, entry["callable"]()
 
 
@@ -109,9 +88,7 @@ def test_budget_workbook_follows_an_edit(deferred):
 
 def upload_card(at: AppTest, name: str, data: bytes) -> AppTest:
     uploader = next(u for u in at.file_uploader if u.label.startswith("Rate card file"))
-    uploader.set_value((name, data, "text/csv")).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return act(uploader.set_value((name, data, "text/csv")))
 
 
 def test_applying_a_rate_card_gives_the_deal_the_files_outcomes():
@@ -125,7 +102,7 @@ def test_applying_a_rate_card_gives_the_deal_the_files_outcomes():
     assert list(preview["File row"]) == [2, 3, 4, 5]  # the header is row 1
     # Pool 937,500 (1,775,000 x 52.8169%): Math growth 45% = 421,875, Proficiency 20% = 187,500.
     assert list(preview["Allocation"]) == ["$234,375", "$421,875", "$187,500", "$93,750"]
-    replace = next(b for b in at.button if b.label == "Replace the rate card with these 4 outcomes")
+    replace = button(at, "Replace the rate card with these 4 outcomes")
     replace.click().run()
     assert not at.error, errors(at)
     card = read_rate_card(data, EXAMPLE_CARD.name)
@@ -139,7 +116,7 @@ def test_applying_a_rate_card_gives_the_deal_the_files_outcomes():
     math = load_deal(MATH)
     assert (deal.total_cost, deal.performance_share, deal.term) == (
         math.total_cost, math.performance_share, math.term)
-    assert "Replaced the rate card with the 4 outcomes of rate_card_example.csv" in unescaped(
+    assert "Replaced the rate card with the 4 outcomes of rate_card_example.csv" in plain(
         "\n".join(s.value for s in at.success))
     # The editor now shows the card, and a further run keeps the deal as imported.
     at.run()
@@ -153,7 +130,7 @@ def test_a_card_dropping_an_outcome_drops_its_scenario_rates():
     data = b"name,basis,weight,expected_rate\nDosage,per_student,60%,70%\nMath growth,per_student,40%,53%\n"
     upload_card(at, "two.csv", data)
     assert "Same tutor" in "\n".join(m.value for m in at.markdown)  # named as removed
-    next(b for b in at.button if b.label == "Replace the rate card with these 2 outcomes").click().run()
+    button(at, "Replace the rate card with these 2 outcomes").click().run()
     deal = at.session_state["deal"]
     assert [o.name for o in deal.outcomes] == ["Dosage", "Math growth"]
     low = next(s for s in deal.scenarios if s.name == "Low")
@@ -169,7 +146,7 @@ def test_a_card_dropping_an_outcome_drops_its_scenario_rates():
 def test_a_bad_rate_card_is_explained_and_the_deal_kept(data, message):
     at = go(start(), "pages/rate_card.py")
     upload_card(at, "bad.csv", data)
-    shown = unescaped(errors(at))
+    shown = plain(errors(at))
     assert "bad.csv cannot be used as this deal's rate card" in shown
     assert message in shown
     assert "The deal is unchanged." in shown
@@ -186,15 +163,15 @@ def test_a_bad_xlsx_rate_card_names_its_sheet():
     book.save(buffer)
     at = go(start(), "pages/rate_card.py")
     upload_card(at, "rates.xlsx", buffer.getvalue())
-    assert "Sheet Rates, row 2, column weight: Expected a number, got 'half'." in unescaped(errors(at))
+    assert "Sheet Rates, row 2, column weight: Expected a number, got 'half'." in plain(errors(at))
     assert at.session_state["deal"] == load_deal(MATH)
 
 
 def test_the_example_rate_card_is_offered_for_download():
     at = go(start(), "pages/rate_card.py")
-    button = next(b for b in at.get("download_button") if b.label == "Download an example rate card")
-    assert "sample_data/rate_card_example.csv" in button.help
-    assert button.proto.url  # the file itself, sent with the page
+    download = next(b for b in at.get("download_button") if b.label == "Download an example rate card")
+    assert "sample_data/rate_card_example.csv" in download.help
+    assert download.proto.url  # the file itself, sent with the page
 
 
 # ---- Home: a workbook as a deal -------------------------------------------------------------

@@ -7,8 +7,6 @@ Math growth 273,281.25 and Same tutor 117,187.50 (month 10); expected total 1,39
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,36 +14,11 @@ import ui
 from obc_calc.dealfile import load_deal
 from obc_calc.pricing import per_pupil_price
 from obc_calc.provider import DeliveryCost, break_even_rate, max_shortfall, provider_scenarios
+from tests.app_support import MATH, act, button, errors, go, metric, start
 
-ROOT = Path(__file__).resolve().parent.parent
 PROVIDER = "pages/provider.py"
-MATH = ROOT / "sample_data" / "math_tutoring.json"
 
-
-def provider_page(sample: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    if sample is not None:
-        act(button(at, sample).click())
-    return act(at.switch_page(PROVIDER))
-
-
-def act(target) -> AppTest:
-    """Run the app after a click, a new value or a page switch, and check that it ran cleanly."""
-    at = target.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def metric(at: AppTest, label: str):
-    return next(m for m in at.metric if m.label == label)
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
+pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def set_cost(at: AppTest, fixed: float, per_student: float) -> AppTest:
@@ -59,7 +32,7 @@ def margins(at: AppTest):
 
 @pytest.mark.parametrize("sample", list(ui.SAMPLES))
 def test_the_page_loads_with_each_sample_and_shows_obc_calc_figures(sample):
-    at = provider_page(sample)
+    at = go(start(sample), PROVIDER)
     assert not at.error, errors(at)
     deal = load_deal(ui.SAMPLES[sample])
     # The starting cost: nothing fixed, per student the base plus half the outcome price, to $10.
@@ -76,7 +49,7 @@ def test_the_page_loads_with_each_sample_and_shows_obc_calc_figures(sample):
 
 
 def test_margins_break_even_and_shortfall_for_given_costs():
-    at = set_cost(provider_page(), 100_000.0, 800.0)
+    at = set_cost(go(start(), PROVIDER), 100_000.0, 800.0)
     deal, cost = load_deal(MATH), DeliveryCost(100_000, 800)
     rows = margins(at)
     # Expected: 1,392,031.25 - (100,000 + 800 x 1,250 = 1,100,000) = 292,031.25.
@@ -100,7 +73,7 @@ def test_margins_break_even_and_shortfall_for_given_costs():
 
 
 def test_break_even_in_plain_words_when_there_is_none_or_the_base_covers_it():
-    at = set_cost(provider_page(), 2_000_000.0, 0.0)
+    at = set_cost(go(start(), PROVIDER), 2_000_000.0, 0.0)
     assert metric(at, "Break-even achievement rate").value == "None"
     # Even at 100% the deal pays its maximum, $1,775,000.
     assert "No break-even: even with every outcome fully achieved the deal pays $1,775,000, less than the " \
@@ -111,9 +84,9 @@ def test_break_even_in_plain_words_when_there_is_none_or_the_base_covers_it():
 
 
 def test_entered_costs_are_kept_when_moving_between_pages():
-    at = set_cost(provider_page(), 50_000.0, 900.0)
-    act(at.switch_page("pages/home.py"))
-    act(at.switch_page(PROVIDER))
+    at = set_cost(go(start(), PROVIDER), 50_000.0, 900.0)
+    go(at, "pages/home.py")
+    go(at, PROVIDER)
     assert at.number_input(key="provider_fixed").value == 50_000.0
     assert at.number_input(key="provider_per_student").value == 900.0
 
@@ -125,7 +98,7 @@ def enter_prices(at: AppTest, base: float, outcomes: float, students: int) -> Ap
 
 
 def test_per_pupil_entry_gives_the_total_and_split_and_applies_to_the_deal():
-    at = provider_page("Start blank")  # $100,000 for 100 students, 30% on outcomes
+    at = go(start("Start blank"), PROVIDER)  # $100,000 for 100 students, 30% on outcomes
     assert metric(at, "Base per pupil").value == "$700.00"  # 70,000 / 100
     enter_prices(at, 900.0, 1_500.0, 500)
     # Denver: (900 + 1,500) x 500 = 1,200,000, of which 1,500 / 2,400 = 62.5% on outcomes.
@@ -144,7 +117,7 @@ def test_per_pupil_entry_gives_the_total_and_split_and_applies_to_the_deal():
 
 
 def test_per_pupil_fields_start_from_the_current_deal():
-    at = provider_page()
+    at = go(start(), PROVIDER)
     assert at.number_input(key="pp_base").value == pytest.approx(670.0)  # 837,500 / 1,250
     assert at.number_input(key="pp_outcomes").value == pytest.approx(750.0)  # 937,500 / 1,250
     assert metric(at, "Total cost").value == "$1,775,000"
@@ -157,7 +130,7 @@ def test_per_pupil_fields_start_from_the_current_deal():
 
 
 def test_prices_the_deal_cannot_take_are_explained_and_the_deal_kept():
-    at = enter_prices(provider_page(), 900.0, 1_500.0, 500)
+    at = enter_prices(go(start(), PROVIDER), 900.0, 1_500.0, 500)
     act(button(at, "Apply to the current deal").click())
     # The math sample has a scenario serving 1,000 students, more than 500.
     assert "This change was not applied" in errors(at)

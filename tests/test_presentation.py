@@ -6,34 +6,21 @@ Expected dollars are worked out by hand from the sample files in the comments.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
 from obc_calc.dealfile import load_deal
 from obc_calc.sharelink import encode_deal
+from tests.app_support import LITERACY, act, go, start
 
-ROOT = Path(__file__).resolve().parent.parent
-MATH = ROOT / "sample_data" / "math_tutoring.json"
-LITERACY = ROOT / "sample_data" / "literacy_tutoring.json"
 SWITCH = "presenting_switch"
 
 pytestmark = pytest.mark.usefixtures("whole_app")
 
 
-def start(link: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if link is not None:
-        at.query_params["deal"] = link
-    return at.run()
-
-
 def switch(at: AppTest, on: bool) -> AppTest:
-    at.toggle(key=SWITCH).set_value(on).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return act(at.toggle(key=SWITCH).set_value(on))
 
 
 def figures(at: AppTest) -> dict[str, tuple[str, str]]:
@@ -61,7 +48,7 @@ def charts(at: AppTest) -> int:
 
 def test_on_shows_the_math_deals_figures_large_with_nothing_to_edit():
     at = start()
-    at.switch_page("pages/scenarios.py").run()
+    go(at, "pages/scenarios.py")
     assert editing_controls(at)  # the scenarios page has a table and buttons to edit
     switch(at, True)
     assert [t.value for t in at.title] == ["Middle-school math tutoring 2026-27"]
@@ -80,7 +67,7 @@ def test_on_shows_the_math_deals_figures_large_with_nothing_to_edit():
 
 
 def test_on_shows_a_shared_deal_and_its_warning():
-    at = switch(start(encode_deal(load_deal(LITERACY))), True)
+    at = switch(start(link=encode_deal(load_deal(LITERACY))), True)
     assert [t.value for t in at.title] == ["K-3 literacy tutoring 2026-27"]
     # Literacy: 1,200,000 for 500 students, 62.5% on outcomes: pool 750,000, base 450,000.
     # Expected: 450,000 + 225,000 x 0.75 + 375,000 x 0.50 + 150,000 (45% reaches the 40% target) = 956,250
@@ -96,7 +83,7 @@ def test_on_shows_a_shared_deal_and_its_warning():
 
 def test_the_switch_survives_reruns_and_off_returns_to_the_page_left():
     at = start()
-    at.switch_page("pages/budget.py").run()
+    go(at, "pages/budget.py")
     switch(at, True)
     at.run()
     at.run()

@@ -9,38 +9,18 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from obc_calc.dealfile import load_deal
 from obc_calc.sharelink import decode_deal, encode_deal
+from tests.app_support import LITERACY, MATH, go, metric, start, warnings
 from tests.helpers import deal_dict
 
-ROOT = Path(__file__).resolve().parent.parent
-MATH = ROOT / "sample_data" / "math_tutoring.json"
-LITERACY = ROOT / "sample_data" / "literacy_tutoring.json"
 FALLBACK = "The deal in this link could not be opened, so a sample deal is open instead"
 
 pytestmark = pytest.mark.usefixtures("whole_app")
-
-
-def open_link(value: str | None, url: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if value is not None:
-        at.query_params["deal"] = value
-    if url is not None:
-        at.context = {"url": url}
-    return at.run()
-
-
-def metric(at: AppTest, label: str):
-    return next(m for m in at.metric if m.label == label)
-
-
-def warnings(at: AppTest) -> str:
-    return "\n".join(w.value for w in at.warning)
 
 
 def link_shown(at: AppTest) -> str:
@@ -56,7 +36,7 @@ def packed(data: dict) -> str:
 def test_a_deal_in_the_link_opens_with_its_figures():
     literacy = load_deal(LITERACY)
     link = encode_deal(literacy)
-    at = open_link(link)
+    at = start(link=link)
     assert not at.exception
     assert at.session_state["deal"] == literacy
     # Literacy: total 1,200,000 for 500 students, 62.5% on outcomes: pool 750,000, base 450,000.
@@ -74,7 +54,7 @@ def test_a_deal_in_the_link_opens_with_its_figures():
 
 
 def test_without_a_link_the_math_sample_opens_and_the_address_gets_its_link():
-    at = open_link(None)
+    at = start()
     math = load_deal(MATH)
     assert at.session_state["deal"] == math
     assert at.query_params["deal"] == encode_deal(math)
@@ -83,7 +63,7 @@ def test_without_a_link_the_math_sample_opens_and_the_address_gets_its_link():
 
 def test_a_damaged_link_gives_the_message_and_the_sample_deal_once():
     link = encode_deal(load_deal(LITERACY))
-    at = open_link(link[: len(link) // 2])  # cut short, as a mail program may break a long line
+    at = start(link=link[: len(link) // 2])  # cut short, as a mail program may break a long line
     math = load_deal(MATH)
     assert not at.exception
     assert at.session_state["deal"] == math
@@ -101,28 +81,28 @@ def test_a_damaged_link_gives_the_message_and_the_sample_deal_once():
     (packed(deal_dict(performance_share=1.5)), "Performance share: Input should be less than or equal to 1"),
 ])
 def test_a_foreign_link_names_the_problem(value, problem):
-    at = open_link(value)
+    at = start(link=value)
     assert at.session_state["deal"] == load_deal(MATH)
     assert FALLBACK in warnings(at)
     assert problem in warnings(at)
 
 
 def test_the_sidebar_link_points_at_the_home_page_with_the_deal():
-    at = open_link(None, url="http://obc.example.org")
+    at = start(url="http://obc.example.org")
     link = encode_deal(load_deal(MATH))
     assert link_shown(at) == f"http://obc.example.org/?deal={link}"
-    at.switch_page("pages/scenarios.py").run()  # the browser now reports the page's own address
+    go(at, "pages/scenarios.py")  # the browser now reports the page's own address
     assert link_shown(at) == f"http://obc.example.org/?deal={link}"
 
 
 def test_the_address_and_the_link_follow_an_edit():
-    at = open_link(None)
-    at.switch_page("pages/deal_split.py").run()
+    at = start()
+    go(at, "pages/deal_split.py")
     at.number_input(key="share_number").set_value(40.0).run()
     assert not at.exception
     shared = decode_deal(at.query_params["deal"])
     assert shared.performance_share == 0.4
     assert shared == at.session_state["deal"]
     assert link_shown(at) == "?deal=" + at.query_params["deal"]
-    at.switch_page("pages/budget.py").run()  # moving on keeps the edited deal in the address
+    go(at, "pages/budget.py")  # moving on keeps the edited deal in the address
     assert decode_deal(at.query_params["deal"]).performance_share == 0.4

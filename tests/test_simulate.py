@@ -24,7 +24,7 @@ from obc_calc.simulate import (
     risk_settings,
     simulate,
 )
-from tests.helpers import deal_dict, make_deal
+from tests.helpers import deal_problems, make_deal
 
 EXAMPLE = json.loads((Path(__file__).parent / "data" / "example_deal.json").read_text())
 MATH = Path(__file__).parent.parent / "sample_data" / "math_tutoring.json"
@@ -210,26 +210,20 @@ def test_risk_defaults_are_shown_filled_in():
     }
 
 
-def risk_problems(risk: dict) -> list[str]:
-    with pytest.raises(DealError) as caught:
-        deal_from_dict(deal_dict(risk=risk))
-    return [str(p) for p in caught.value.problems]
-
-
 def test_risk_settings_are_checked_with_their_paths():
-    assert risk_problems({"students_served_low": 50}) == [
+    assert deal_problems(risk={"students_served_low": 50}) == [
         "risk.students_served_high: give students_served_low and students_served_high together, or neither"
     ]
-    assert risk_problems({"students_served_low": 50, "students_served_high": 120}) == [
+    assert deal_problems(risk={"students_served_low": 50, "students_served_high": 120}) == [
         "risk.students_served_high: 120 students served is more than the deal's 100"
     ]
-    assert risk_problems({"students_served_low": 90, "students_served_high": 80}) == [
+    assert deal_problems(risk={"students_served_low": 90, "students_served_high": 80}) == [
         "risk.students_served_low: 90 is above the high end (80)"
     ]
-    assert risk_problems({"correlation": 0.96})[0].startswith("risk.correlation: ")
-    miss = risk_problems({"commitments_miss_probability": 1.5})
+    assert deal_problems(risk={"correlation": 0.96})[0].startswith("risk.correlation: ")
+    miss = deal_problems(risk={"commitments_miss_probability": 1.5})
     assert miss[0].startswith("risk.commitments_miss_probability: ")
-    assert risk_problems({"seed": 1})[0].startswith("risk.seed: unknown field")
+    assert deal_problems(risk={"seed": 1})[0].startswith("risk.seed: unknown field")
 
 
 def test_a_range_made_impossible_after_loading_is_caught_when_simulated():
