@@ -42,11 +42,18 @@ PAGES: list[tuple[str, str, str]] = [
 # Presentation mode shows this page alone, in place of the pages above.
 PRESENTATION_PAGE = ("pages/present.py", "Presentation", ":material/co_present:")
 SAMPLES: dict[str, Path] = {
-    "Math tutoring (per-student payments)": ROOT / "sample_data" / "math_tutoring.json",
-    "Literacy tutoring (62.5% on outcomes)": ROOT / "sample_data" / "literacy_tutoring.json",
-    "Edtech software (threshold, tiers, graduated)": ROOT / "sample_data" / "edtech_intervention.json",
+    "Math tutoring": ROOT / "sample_data" / "math_tutoring.json",
+    "Literacy tutoring": ROOT / "sample_data" / "literacy_tutoring.json",
+    "Edtech software": ROOT / "sample_data" / "edtech_intervention.json",
 }
-FIRST_SAMPLE = "Math tutoring (per-student payments)"
+SAMPLE_NOTES = {
+    "Math tutoring": "Middle-school math tutoring priced like Duval County's ($670 base + up to $750 per "
+                     "student), paid per achieving student.",
+    "Literacy tutoring": "K-3 literacy tutoring priced like Denver's ($900 base + up to $1,500 per student): "
+                         "62.5% on outcomes, above the 60% guardrail.",
+    "Edtech software": "An adaptive math licence with a cohort threshold, tiers and a graduated outcome.",
+}
+FIRST_SAMPLE = "Math tutoring"
 BLANK_DEAL = {
     "schema_version": 1,
     "name": "New deal",

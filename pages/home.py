@@ -63,7 +63,7 @@ st.subheader("Choose a deal")
 columns = st.columns(len(ui.SAMPLES) + 1)
 for column, name in zip(columns, ui.SAMPLES, strict=False):
     column.button(name, on_click=open_sample, args=(name,), width="stretch",
-                  help="Replace the current deal with this sample deal.")
+                  help=f"{ui.SAMPLE_NOTES[name]} Replaces the current deal.")
 columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
                    help="Replace the current deal with a minimal one-outcome deal to fill in.")
 st.file_uploader(

@@ -17,7 +17,7 @@ from obc_calc.workbook import workbook_bytes
 from obc_calc.workbook_import import deal_from_workbook
 from tests.app_support import ROOT, act, button, errors, go, plain, start
 
-MATH = ui.SAMPLES["Math tutoring (per-student payments)"]
+MATH = ui.SAMPLES["Math tutoring"]
 EXAMPLE_CARD = ROOT / "sample_data" / "rate_card_example.csv"
 SHEETS = ["Summary", "Rate Card", "Scenarios", "Schedule", "Notes"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

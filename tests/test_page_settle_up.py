@@ -19,7 +19,7 @@ from tests.app_support import ROOT, act, errors, go, metric, plain, start
 from tests.helpers import make_deal
 
 PAGE = "pages/settle_up.py"
-MATH = ui.SAMPLES["Math tutoring (per-student payments)"]
+MATH = ui.SAMPLES["Math tutoring"]
 SAMPLE_RESULTS = ROOT / "sample_data" / "math_tutoring_results.csv"
 
 # $100,000 for 100 students, 40% on outcomes -> pool $40,000, fixed base $60,000.
