@@ -8,8 +8,6 @@ import pandas as pd
 from obc_calc.model import Deal, Term
 from obc_calc.scenarios import ScenarioResult
 
-MONTH_COLUMNS = ("Month", "Fiscal year", "Base")
-
 
 def term_months(term: Term) -> list[tuple[int, int]]:
     """(year, month) of each month of the term, the first month first."""

@@ -40,10 +40,6 @@ class Tornado:
     expected_total: float
     bars: tuple[TornadoBar, ...]  # the widest swing first
 
-    def to_frame(self) -> pd.DataFrame:
-        rows = [vars(bar) | {"swing": bar.swing} for bar in self.bars]
-        return pd.DataFrame(rows, columns=[*TornadoBar.__dataclass_fields__, "swing"])
-
 
 def rate_range(outcome: Outcome) -> tuple[float, float, bool]:
     """(low, high, whether the deal gives them) for an outcome's tornado bar."""

@@ -38,14 +38,6 @@ def test_tornado_by_hand_widest_swing_first():
     assert growth.swing == pytest.approx(4_800, abs=CENT)
 
 
-def test_tornado_table_for_the_page():
-    frame = tornado(two_outcomes()).to_frame()
-    assert list(frame["outcome"]) == ["Benchmark", "Growth"]
-    assert list(frame.columns) == [
-        "outcome", "rate_low", "rate_high", "range_given", "total_low", "total_high", "swing"
-    ]
-
-
 def test_the_default_range_stays_within_0_and_100_percent():
     outcome = make_deal(outcomes=[{"name": "Growth", "expected_rate": 0.95}]).outcomes[0]
     low, high, given = rate_range(outcome)
