@@ -163,6 +163,11 @@ def _line(deal: Deal, outcome: Outcome, priced: ScenarioResult, rule: str, not_s
     )
 
 
+def students(count: int, noun: str = "student") -> str:
+    """'1 student', '1,151 students': counts in notes read as sentences."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], options: SettleOptions) -> list:
     notes = []
     not_served = len(results) - int(results.served.sum())
@@ -170,7 +175,8 @@ def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], op
         rule = (f"fewer than {results.min_sessions:g} sessions attended" if results.min_sessions is not None
                 else f"not marked served in column {results.columns['served']}")
         base = " and no base" if deal.base_basis == "per_student" else ""
-        notes.append(f"{not_served:,} students in the file were not served ({rule}); "
+        verb = "was" if not_served == 1 else "were"
+        notes.append(f"{students(not_served)} in the file {verb} not served ({rule}); "
                      f"they count for no outcome{base}.")
     for line in lines:
         notes += _outcome_notes(deal, line)
@@ -184,12 +190,12 @@ def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
     notes = []
     if line.left_out:
         notes.append(
-            f"{line.name}: {line.left_out:,} served students have no value and are left out of its rate "
+            f"{line.name}: {students(line.left_out, 'served student')} with no value left out of its rate "
             f"(rule: excluded); the rate of the {line.eligible:,} counted stands for them."
         )
     if line.counted_not_achieved:
         notes.append(
-            f"{line.name}: {line.counted_not_achieved:,} served students have no value and count as "
+            f"{line.name}: {students(line.counted_not_achieved, 'served student')} with no value counted as "
             "not achieving it (rule: not_achieved)."
         )
     if line.eligible == 0:

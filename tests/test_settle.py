@@ -103,7 +103,7 @@ def test_notes_and_excluded_report():
     assert excluded["Math growth"]["count"] == 2
     assert out["notes"][0] == ("2 students in the file were not served (not marked served in column served); "
                                "they count for no outcome and no base.")
-    assert "Dosage: 1 served students have no value and are left out of its rate" in out["notes"][1]
+    assert "Dosage: 1 served student with no value left out of its rate" in out["notes"][1]
 
 
 def test_json_keys():
