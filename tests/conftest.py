@@ -5,8 +5,13 @@ tests/browser_support.py)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from tests import browser_support
+
+# No per-example time limit: CI machines are shared and slow examples are not failures here.
+settings.register_profile("obc", deadline=None)
+settings.load_profile("obc")
 
 
 @pytest.fixture
