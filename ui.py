@@ -127,12 +127,15 @@ def deal_data() -> dict:
     return copy.deepcopy(st.session_state["deal_dict"])
 
 
-def apply(candidate: dict) -> list[str]:
-    """Adopt the candidate if it is a valid deal; otherwise return one sentence per problem."""
+def apply(candidate: dict, describe=None) -> list[str]:
+    """Adopt the candidate if it is a valid deal; otherwise return one sentence per problem.
+
+    `describe(problem, candidate)` words a problem; a page with its own names for places passes one.
+    """
     try:
         deal = deal_from_dict(candidate)
     except DealError as error:
-        return [sentence(problem, candidate) for problem in error.problems]
+        return [(describe or sentence)(problem, candidate) for problem in error.problems]
     st.session_state["deal"] = deal
     st.session_state["deal_dict"] = deal_to_dict(deal)
     publish_link()
@@ -364,6 +367,11 @@ def money(value: float | None, cents: bool = False) -> str:
 
 def percent(value: float | None, digits: int = 1) -> str:
     return report.percent(value, digits)
+
+
+def percent_or_dash(value: float | None) -> str:
+    """A percent, or a dash where a table has no figure (a field the basis does not use, no pool)."""
+    return "—" if value is None else percent(value)
 
 
 def markdown_text(text: str) -> str:

@@ -28,3 +28,13 @@ def per_pupil_price(deal: Deal) -> PerPupilPrice:
 def total_and_share(price: PerPupilPrice, students: int) -> tuple[float, float]:
     """The total cost and performance share that per-pupil prices give for `students`."""
     return price.total * students, price.performance_share
+
+
+def pool_for(price: PerPupilPrice, students: int) -> float:
+    """The performance pool that per-pupil prices give for `students`: the outcome price for each."""
+    return price.outcomes * students
+
+
+def total_for(per_pupil: float, students: int) -> float:
+    """The total cost of a price per pupil for `students`."""
+    return per_pupil * students

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from obc_calc.model import Deal, Scenario
+from obc_calc.pricing import per_pupil_price
 from obc_calc.scenarios import ScenarioResult, all_scenarios, evaluate, expected
 from obc_calc.schedule import monthly_schedule
 
@@ -33,8 +34,20 @@ class ProviderScenario:
     def margin(self) -> float:
         return self.revenue - self.cost
 
+    @property
+    def margin_share(self) -> float | None:
+        """Margin as a share of revenue; None when nothing is paid."""
+        return self.margin / self.revenue if self.revenue else None
+
     def to_dict(self) -> dict:
         return {"name": self.name, "revenue": self.revenue, "cost": self.cost, "margin": self.margin}
+
+
+def starting_cost(deal: Deal) -> DeliveryCost:
+    """A stand-in until the provider's own figures are known: no fixed cost and a cost per student
+    halfway between the base and the full price per pupil, rounded to $10 (break-even near half the pool)."""
+    price = per_pupil_price(deal)
+    return DeliveryCost(0.0, float(round((price.base + price.outcomes / 2) / 10) * 10))
 
 
 def provider_scenario(result: ScenarioResult, cost: DeliveryCost) -> ProviderScenario:
@@ -94,3 +107,8 @@ def cash_flow(deal: Deal, cost: DeliveryCost, result: ScenarioResult | None = No
 
 def max_shortfall(deal: Deal, cost: DeliveryCost) -> float:
     return float(cash_flow(deal, cost)["Shortfall"].max())
+
+
+def worst_month(flow: pd.DataFrame) -> str:
+    """The month of a cash flow (from cash_flow) in which the shortfall is largest; the first such month."""
+    return str(flow["Month"].iloc[int(flow["Shortfall"].to_numpy().argmax())])

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from openpyxl import load_workbook
 
 from obc_calc.dealfile import deal_from_dict, deal_to_dict
@@ -231,6 +232,14 @@ def apply_rate_card(deal_dict: dict, outcomes: list[dict]) -> dict:
 
 
 _OUTCOME_PATH = re.compile(r"^outcomes\[(\d+)\]\.(\w+)")
+
+
+def rescaled_weights(weights, whole: float = 1.0) -> np.ndarray:
+    """Weights scaled to add up to `whole` (1, or 100 for percents), keeping their proportions;
+    equal shares when they are all zero, since then there are no proportions to keep."""
+    weights = np.asarray(weights, dtype=float)
+    total = weights.sum()
+    return weights * whole / total if total > 0 else np.full(len(weights), whole / len(weights))
 
 
 def deal_with_rate_card(deal: Deal, card: RateCard) -> Deal:

@@ -111,6 +111,11 @@ def served_range(deal: Deal) -> tuple[int, int]:
     return risk.students_served_low, risk.students_served_high
 
 
+def starting_served_range(students: int) -> tuple[int, int]:
+    """Where a user who starts varying enrollment begins: 90% (rounded down) to all planned students."""
+    return int(students * 0.9), students
+
+
 def risk_settings(deal: Deal) -> dict:
     """The deal's risk settings with every default filled in, to show the user what a run assumes."""
     low, high = served_range(deal)
@@ -276,6 +281,25 @@ def probability_total_exceeds(result: SimulationResult, budget_line: float) -> f
 def probability_earnings_below(result: SimulationResult, share_of_pool: float) -> float:
     """The share of trials in which the provider earns less than `share_of_pool` of the pool."""
     return np.count_nonzero(result.earnings < share_of_pool * result.performance_pool) / result.trials
+
+
+def share_of_pool(result: SimulationResult, amount: float) -> float | None:
+    """`amount` as a share of the performance pool; None when the deal has no pool."""
+    return amount / result.performance_pool if result.performance_pool else None
+
+
+def earnings_line(result: SimulationResult, share_of_pool: float) -> float:
+    """The dollars that `share_of_pool` of the performance pool comes to."""
+    return share_of_pool * result.performance_pool
+
+
+def allocation_shares(deal: Deal, result: SimulationResult) -> dict[str, float | None]:
+    """Each outcome's simulated average payment as a share of its allocation; None for a zero allocation."""
+    shares = {}
+    for outcome in deal.outcomes:
+        allocation = deal.allocation(outcome)
+        shares[outcome.name] = result.expected_payments[outcome.name] / allocation if allocation else None
+    return shares
 
 
 def histogram(values: np.ndarray, bins: int = 50) -> pd.DataFrame:

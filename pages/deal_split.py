@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from obc_calc.flags import SEF_MINIMUM, SHARE_HIGH, SHARE_LOW, TYPICAL_BAND, share_flags
-from obc_calc.report import deal_report
+from obc_calc.pricing import per_pupil_price, total_for
 
 SHARE_HELP = (
     "The performance share is the part of the total cost paid only when outcomes are met (the "
@@ -19,8 +19,7 @@ SHARE_HELP = (
 
 
 def per_pupil_now() -> float:
-    report = deal_report(ui.current())
-    return report.per_pupil(report.maximum)
+    return per_pupil_price(ui.current()).total
 
 
 def share_changed(source: str, other: str) -> None:
@@ -39,13 +38,13 @@ def per_pupil_changed() -> None:
     per_pupil = st.session_state["f_per_pupil"]
     if per_pupil is None:
         return
-    ui.set_field(("total_cost",), per_pupil * ui.current().students, "f_per_pupil")
+    ui.set_field(("total_cost",), total_for(per_pupil, ui.current().students), "f_per_pupil")
     st.session_state["f_total_cost"] = ui.current().total_cost
 
 
 def text_field(column, label: str, field: str, help_text: str | None = None) -> None:
     key = f"f_{field}"
-    ui.seed(key, ui.current().model_dump()[field])
+    ui.seed(key, getattr(ui.current(), field))
     column.text_input(label, key=key, on_change=ui.commit, args=(key, (field,)), help=help_text)
 
 
@@ -104,9 +103,10 @@ columns[2].number_input(
 )
 for key in ("f_students", "f_total_cost", "f_per_pupil"):
     ui.show_problems(ui.problems(key))
-price = deal_report(ui.current())
-st.caption(f"Total cost {ui.money(price.deal.total_cost)} for {price.deal.students:,} students: "
-           f"{ui.money(price.per_pupil(price.maximum), cents=True)} per pupil.")
+# Edits run in callbacks before this script, so `deal` is already the edited deal.
+price = per_pupil_price(deal)
+st.caption(f"Total cost {ui.money(deal.total_cost)} for {deal.students:,} students: "
+           f"{ui.money(price.total, cents=True)} per pupil.")
 
 st.subheader("Split between base and performance pool")
 ui.seed("share_slider", deal.performance_share * 100)
@@ -119,16 +119,13 @@ right.number_input("Exact share (%)", min_value=0.0, max_value=100.0, step=0.1, 
                    key="share_number", on_change=share_changed, args=("share_number", "share_slider"),
                    help=SHARE_HELP)
 ui.show_problems(ui.problems("share_slider") + ui.problems("share_number"))
-deal = ui.current()
-report = deal_report(deal)
 columns = st.columns(2)
 columns[0].metric("Base (not tied to outcomes)", ui.money(deal.base_max),
-                  f"{ui.money(report.per_pupil(report.floor), cents=True)} per pupil",
+                  f"{ui.money(price.base, cents=True)} per pupil",
                   delta_color="off", delta_arrow="off", border=True,
                   help="Total cost minus the performance pool: paid in full (fixed) or per student served.")
-pool_per_pupil = report.per_pupil(report.maximum) - report.per_pupil(report.floor)
 columns[1].metric("Performance pool (paid on outcomes)", ui.money(deal.performance_pool),
-                  f"up to {ui.money(pool_per_pupil, cents=True)} per pupil",
+                  f"up to {ui.money(price.outcomes, cents=True)} per pupil",
                   delta_color="off", delta_arrow="off", border=True,
                   help="Total cost times the performance share, split among outcomes by weight.")
 ui.show_flags(share_flags(deal.performance_share), "This split is within the usual range: no flags.")

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from obc_calc.pricing import PerPupilPrice, per_pupil_price, total_and_share
+from obc_calc.pricing import PerPupilPrice, per_pupil_price, pool_for, total_and_share
 from obc_calc.provider import (
     DeliveryCost,
     break_even_rate,
@@ -14,6 +14,8 @@ from obc_calc.provider import (
     max_shortfall,
     provider_scenarios,
     revenue_at_rate,
+    starting_cost,
+    worst_month,
 )
 
 COSTS = ("provider_fixed", "provider_per_student")  # kept together while moving between pages
@@ -30,19 +32,12 @@ SHORTFALL_HELP = ("Costs paid so far minus payments received so far, at its larg
 
 # ---- delivery cost ---------------------------------------------------------------------------
 
-def starting_cost() -> DeliveryCost:
-    """Until the user enters the provider's figures: no fixed cost and a cost per student halfway
-    between the base and the full price per pupil, rounded to $10 (break-even near half the pool)."""
-    price = per_pupil_price(ui.current())
-    return DeliveryCost(0.0, float(round((price.base + price.outcomes / 2) / 10) * 10))
-
-
 def costs_entered() -> bool:
     return COSTS[0] in ui.kept_values()  # the two are kept together
 
 
 def cost_inputs() -> DeliveryCost:
-    start = starting_cost()
+    start = starting_cost(ui.current())  # until the user enters the provider's figures
     left, right = st.columns(2)
     left.number_input("Fixed delivery cost ($)", min_value=0.0, step=10_000.0, format="%.2f",
                       **ui.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
@@ -59,10 +54,9 @@ def cost_inputs() -> DeliveryCost:
 def margin_table(cost: DeliveryCost) -> None:
     rows = []
     for scenario in provider_scenarios(ui.current(), cost):
-        share = scenario.margin / scenario.revenue if scenario.revenue else None
         rows.append({"Scenario": scenario.name, "Revenue": ui.money(scenario.revenue),
                      "Cost": ui.money(scenario.cost), "Margin": ui.money(scenario.margin),
-                     "Margin (% of revenue)": ui.percent(share)})
+                     "Margin (% of revenue)": ui.percent(scenario.margin_share)})
     help_texts = {
         "Revenue": "What the district pays the provider: base plus outcome payments.",
         "Cost": "Fixed cost plus the cost per student served.",
@@ -104,9 +98,8 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.metric("Largest shortfall to finance", ui.money(largest), help=SHORTFALL_HELP, border=True)
     if largest > 0:
-        month = flow["Month"].iloc[int(flow["Shortfall"].to_numpy().argmax())]
-        right.caption(f"In the expected case the provider is furthest behind in {month}: it has paid "
-                      f"{ui.money(largest)} more in costs than it has received.")
+        right.caption(f"In the expected case the provider is furthest behind in {worst_month(flow)}: it has "
+                      f"paid {ui.money(largest)} more in costs than it has received.")
     else:
         right.caption("In the expected case payments keep up with costs every month: nothing to finance.")
     fig = go.Figure()
@@ -166,14 +159,15 @@ def pricing_section() -> None:
     columns[2].number_input("Students", min_value=1, step=1, key="pp_students",
                             help="Students the contract plans to serve.")
     price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
-    total, share = total_and_share(price, st.session_state["pp_students"])
+    students = st.session_state["pp_students"]
+    total, share = total_and_share(price, students)
     columns = st.columns(3, vertical_alignment="bottom")
     columns[0].metric("Total cost", ui.money(total), f"{ui.money(price.total, cents=True)} per student",
                       delta_color="off", delta_arrow="off", border=True)
-    columns[1].metric("Performance share", ui.percent(share), f"pool {ui.money(total * share)}",
+    columns[1].metric("Performance share", ui.percent(share), f"pool {ui.money(pool_for(price, students))}",
                       delta_color="off", delta_arrow="off", border=True)
     deal = ui.current()
-    applied = (st.session_state["pp_students"] == deal.students and abs(total - deal.total_cost) < 0.005
+    applied = (students == deal.students and abs(total - deal.total_cost) < 0.005
                and abs(share - deal.performance_share) < 1e-9)
     columns[2].button("Apply to the current deal", on_click=apply_pricing, type="primary",
                       disabled=applied or total <= 0, icon=":material/check:",

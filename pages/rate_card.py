@@ -10,7 +10,7 @@ import ui
 from obc_calc.errors import DealError
 from obc_calc.grid import achievement_rates, payment_curve, price_per_achieving_student
 from obc_calc.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
-from obc_calc.ratecard import RateCard, deal_with_rate_card, read_rate_card
+from obc_calc.ratecard import RateCard, deal_with_rate_card, read_rate_card, rescaled_weights
 from obc_calc.rules import describe_basis
 from obc_calc.scenarios import expected, maximum
 
@@ -136,9 +136,7 @@ def rescale(edited: pd.DataFrame) -> None:
     """Scale the weights to add up to 100%, keeping their proportions (equal if all are zero)."""
     frame = edited.copy()
     frame.attrs = dict(edited.attrs)
-    weights = frame["Weight (%)"].fillna(0.0)
-    total = weights.sum()
-    frame["Weight (%)"] = weights * 100 / total if total > 0 else 100 / len(frame)
+    frame["Weight (%)"] = rescaled_weights(frame["Weight (%)"].fillna(0.0), 100.0)
     ui.replace_frame("outcomes", frame)
 
 
@@ -236,16 +234,12 @@ def adopt_card(deal: Deal, count: int, file_name: str) -> None:
         f"Replaced the rate card with the {count} outcomes of {ui.markdown_text(file_name)}.")
 
 
-def percent_or_dash(value: float | None) -> str:
-    return "—" if value is None else ui.percent(value)
-
-
 def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
     """The outcomes as the deal will hold them, each with the row of the file it came from."""
     return pd.DataFrame([{
         "File row": row, "Outcome": o.name, "Basis": ui.BASIS_LABELS[o.basis], "Weight": ui.percent(o.weight),
         "Allocation": ui.money(deal.allocation(o)), "Expected rate": ui.percent(o.expected_rate),
-        "Target rate": percent_or_dash(o.target_rate), "Floor rate": percent_or_dash(o.floor_rate),
+        "Target rate": ui.percent_or_dash(o.target_rate), "Floor rate": ui.percent_or_dash(o.floor_rate),
         "Tiers": tiers_to_text([t.model_dump() for t in o.tiers or []]) or "—",
         "Month paid": deal.paid_in_month(o), "Eligible students": f"{deal.eligible(o):,}",
         "Data source": o.data_source, "Metric": o.metric, "Threshold": o.threshold,

@@ -13,8 +13,8 @@ import streamlit as st
 import obc_calc.simulate as sim
 import ui
 from obc_calc.beta import fitted_range
-from obc_calc.dealfile import deal_from_dict, deal_from_json, deal_to_json
-from obc_calc.errors import DealError, Problem
+from obc_calc.dealfile import deal_from_json, deal_to_json
+from obc_calc.errors import Problem
 from obc_calc.scenarios import expected, floor, maximum
 from obc_calc.sensitivity import payment_sweep, tornado
 
@@ -96,19 +96,10 @@ def risk_sentence(problem: Problem, candidate: dict) -> str:
     return ui.sentence(problem, candidate)
 
 
-def apply(candidate: dict) -> list[str]:
-    """ui.apply, with this page's own names for the places of its problems."""
-    try:
-        deal_from_dict(candidate)
-    except DealError as error:
-        return [risk_sentence(problem, candidate) for problem in error.problems]
-    return ui.apply(candidate)
-
-
 def set_risk(values: dict, where: str) -> None:
     candidate = ui.deal_data()
     candidate.setdefault("risk", {}).update(values)
-    ui.set_problems(where, apply(candidate))
+    ui.set_problems(where, ui.apply(candidate, risk_sentence))
 
 
 def risk_changed(key: str, field: str, scale: float = 1.0) -> None:
@@ -120,7 +111,7 @@ def served_toggled() -> None:
     """Switched on: start from 90% to 100% of the planned students; off: back to the default."""
     students = ui.current().students
     if st.session_state["risk_vary_served"]:
-        low, high = int(students * 0.9), students
+        low, high = sim.starting_served_range(students)
         st.session_state["risk_served_low"], st.session_state["risk_served_high"] = low, high
     else:
         low = high = None
@@ -157,7 +148,7 @@ def apply_ranges(edited: pd.DataFrame, frame: pd.DataFrame) -> None:
         outcome["rate_high"] = edited_rate(edited, frame, row, HIGH, outcome.get("rate_high"))
     current = [(o.get("rate_low"), o.get("rate_high")) for o in ui.deal_data()["outcomes"]]
     unchanged = [(o["rate_low"], o["rate_high"]) for o in candidate["outcomes"]] == current
-    ui.set_problems(RANGES, [] if unchanged else apply(candidate))
+    ui.set_problems(RANGES, [] if unchanged else ui.apply(candidate, risk_sentence))
 
 
 def drawn_ranges() -> pd.DataFrame:
@@ -379,26 +370,24 @@ def cumulative_chart(curve: pd.DataFrame, budget: float, at_most: float) -> None
 
 
 def summary_table(result: sim.SimulationResult) -> pd.DataFrame:
-    pool = result.performance_pool
     rows = []
     for label, name in SUMMARY_ROWS:
         total, earned = getattr(result.total, name), getattr(result.provider_earnings, name)
         rows.append({"Figure": label, "District total": ui.money(total),
                      "Provider's outcome earnings": ui.money(earned),
-                     "Earnings as share of the pool": ui.percent(earned / pool) if pool else "—"})
+                     "Earnings as share of the pool": ui.percent_or_dash(sim.share_of_pool(result, earned))})
     return pd.DataFrame(rows)
 
 
 def expected_payments_table(result: sim.SimulationResult) -> pd.DataFrame:
     deal = ui.current()
     at_expected = expected(deal)
+    shares = sim.allocation_shares(deal, result)
     rows = []
     for outcome, fixed in zip(deal.outcomes, at_expected.outcomes, strict=True):
-        allocation = deal.allocation(outcome)
-        mean = result.expected_payments[outcome.name]
-        rows.append({"Outcome": outcome.name, "Allocation": ui.money(allocation),
-                     "Expected payment (simulated average)": ui.money(mean),
-                     "Share of allocation": ui.percent(mean / allocation) if allocation else "—",
+        rows.append({"Outcome": outcome.name, "Allocation": ui.money(deal.allocation(outcome)),
+                     "Expected payment (simulated average)": ui.money(result.expected_payments[outcome.name]),
+                     "Share of allocation": ui.percent_or_dash(shares[outcome.name]),
                      "Payment at the expected rate": ui.money(fixed.payment)})
     return pd.DataFrame(rows)
 
@@ -419,7 +408,7 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
     under = sim.probability_earnings_below(result, share)
     left.metric(f"Probability the district pays more than {ui.money(budget)}", ui.percent(over), border=True)
     right.metric(f"Probability the provider earns less than {ui.percent(share, 0)} of the pool "
-                 f"({ui.money(share * result.performance_pool)})", ui.percent(under), border=True)
+                 f"({ui.money(sim.earnings_line(result, share))})", ui.percent(under), border=True)
     return budget, 1 - over
 
 

@@ -159,8 +159,9 @@ def file_section(deal: Deal) -> dict | None:
         help="One row per student, a header row naming the columns. In a workbook, the table may be on "
              "any sheet.",
     )
+    fits = sample_fits(deal)  # reads the sample's header: once a run
     with right:
-        if sample_fits(deal):
+        if fits:
             st.button("Use the sample results", key="settle_sample", on_click=use_sample,
                       icon=":material/science:",
                       help=f"Load {SAMPLE_RESULTS.name}: made-up end-of-year results for 1,200 students "
@@ -174,7 +175,7 @@ def file_section(deal: Deal) -> dict | None:
         )
     current = st.session_state.get(FILE)
     if current is None:
-        empty_state(deal)
+        empty_state(deal, fits)
         return None
     size = len(current["data"])
     note, clear = st.columns([5, 1], vertical_alignment="center")
@@ -184,10 +185,10 @@ def file_section(deal: Deal) -> dict | None:
     return current
 
 
-def empty_state(deal: Deal) -> None:
+def empty_state(deal: Deal, fits: bool) -> None:
     sample_hint = (
         "To try it, press **Use the sample results** above."
-        if sample_fits(deal) else
+        if fits else
         f"To try it, open the math tutoring sample deal on the Home page: its sample results file "
         f"(`sample_data/{SAMPLE_RESULTS.name}`) can then be loaded here with one click."
     )

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obc_calc.pricing import PerPupilPrice, per_pupil_price, total_and_share
+from obc_calc.pricing import PerPupilPrice, per_pupil_price, pool_for, total_and_share, total_for
 from tests.helpers import make_deal
 
 
@@ -21,6 +21,13 @@ def test_denver_style_prices_and_back():
     deal = make_deal(students=500, total_cost=total, performance_share=share)
     price = per_pupil_price(deal)
     assert (price.base, price.outcomes) == (pytest.approx(900), pytest.approx(1_500))
+
+
+def test_pool_and_total_from_per_pupil_prices():
+    # Duval's $670 + up to $750 for 451 students: the pool is 750 x 451 = $338,250.
+    assert pool_for(PerPupilPrice(670, 750), 451) == pytest.approx(338_250)
+    # $1,420 a pupil for 451 students: 1,420 x 451 = $640,420.
+    assert total_for(1_420.0, 451) == pytest.approx(640_420)
 
 
 def test_no_price_at_all_has_no_share():

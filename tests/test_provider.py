@@ -3,16 +3,20 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from obc_calc.cli import main
 from obc_calc.dealfile import load_deal
 from obc_calc.provider import (
     DeliveryCost,
+    ProviderScenario,
     break_even_rate,
     cash_flow,
     max_shortfall,
     provider_scenarios,
+    starting_cost,
+    worst_month,
 )
 from tests.helpers import make_deal
 
@@ -54,6 +58,23 @@ def test_margin_per_scenario():
     assert expected.margin == pytest.approx(1_299_300 - 1_100_000)
     assert low.margin == pytest.approx(852_000 + 71_000 - 1_100_000)  # a loss of $177,000
     assert fewer.cost == pytest.approx(100_000 + 1_000 * 800)
+
+
+def test_margin_as_a_share_of_revenue():
+    assert ProviderScenario("Expected", revenue=200, cost=150).margin_share == pytest.approx(50 / 200)
+    assert ProviderScenario("Nothing paid", revenue=0, cost=10).margin_share is None
+
+
+def test_starting_cost_is_halfway_into_the_pool_rounded_to_ten_dollars():
+    # $60,000 base and $40,000 pool for 100 students: 600 + 400 / 2 = $800 a student.
+    assert starting_cost(make_deal()) == DeliveryCost(0.0, 800.0)
+    # For 300 students: 200 + 133.33 / 2 = 266.67, rounded to $270.
+    assert starting_cost(make_deal(students=300)) == DeliveryCost(0.0, 270.0)
+
+
+def test_worst_month_is_the_first_with_the_largest_shortfall():
+    flow = pd.DataFrame({"Month": ["2026-09", "2026-10", "2026-11"], "Shortfall": [10.0, 30.0, 30.0]})
+    assert worst_month(flow) == "2026-10"  # 30 is the largest, first reached in October
 
 
 def test_cash_flow_and_the_largest_shortfall():

@@ -11,7 +11,13 @@ from openpyxl import Workbook
 from obc_calc.cli import main
 from obc_calc.dealfile import deal_to_dict, load_deal
 from obc_calc.errors import DealError
-from obc_calc.ratecard import apply_rate_card, deal_with_rate_card, parse_tiers, read_rate_card
+from obc_calc.ratecard import (
+    apply_rate_card,
+    deal_with_rate_card,
+    parse_tiers,
+    read_rate_card,
+    rescaled_weights,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "example_deal.json"
@@ -130,3 +136,14 @@ def test_cli_import_rate_card(tmp_path, capsys):
     bad.write_text("name,weight\nA,lots\n")
     assert main(["import-rate-card", str(EXAMPLE), str(bad), "-o", str(out)]) == 2
     assert capsys.readouterr().err == f"{bad}: row 2, column weight: expected a number, got 'lots'\n"
+
+
+def test_rescaled_weights_keep_their_proportions():
+    # 20% and 30% add up to 50%: doubled, 40% and 60%.
+    assert rescaled_weights([20.0, 30.0], 100.0).tolist() == pytest.approx([40.0, 60.0])
+    # 1 and 3 out of 4: a quarter and three quarters.
+    assert rescaled_weights([1.0, 3.0]).tolist() == pytest.approx([0.25, 0.75])
+
+
+def test_rescaled_weights_all_zero_become_equal():
+    assert rescaled_weights([0.0, 0.0, 0.0, 0.0], 100.0).tolist() == [25.0, 25.0, 25.0, 25.0]

@@ -17,12 +17,16 @@ from obc_calc.scenarios import expected
 from obc_calc.simulate import (
     CHUNK,
     SimulationResult,
+    allocation_shares,
     cumulative,
+    earnings_line,
     histogram,
     probability_earnings_below,
     probability_total_exceeds,
     risk_settings,
+    share_of_pool,
     simulate,
+    starting_served_range,
 )
 from tests.helpers import deal_problems, make_deal
 
@@ -174,6 +178,28 @@ def test_probabilities_against_a_budget_line_and_a_share_of_the_pool():
     assert probability_total_exceeds(result, 79_999.99) == 1.0
     assert probability_earnings_below(result, 0.5) == 0.0
     assert probability_earnings_below(result, 0.51) == 1.0
+
+
+def test_shares_of_the_pool_and_of_each_allocation():
+    deal = one_outcome(low=0.5, high=0.5)
+    result = simulate(deal, 1_000, seed=10)
+    # Pool $40,000: $20,000 is half of it; a quarter of it is $10,000.
+    assert share_of_pool(result, 20_000) == pytest.approx(0.5)
+    assert earnings_line(result, 0.25) == pytest.approx(10_000)
+    # Every trial pays $40,000 x 50% = $20,000 of the outcome's $40,000 allocation.
+    assert allocation_shares(deal, result) == {"Growth": pytest.approx(20_000 / 40_000)}
+
+
+def test_a_deal_without_a_pool_has_no_shares_of_it():
+    deal = one_outcome(low=0.5, high=0.5, performance_share=0.0)
+    result = simulate(deal, 100, seed=1)
+    assert share_of_pool(result, 0.0) is None
+    assert allocation_shares(deal, result) == {"Growth": None}
+
+
+def test_varying_enrollment_starts_from_ninety_percent_rounded_down():
+    assert starting_served_range(1_250) == (1_125, 1_250)  # 0.9 x 1,250 = 1,125
+    assert starting_served_range(15) == (13, 15)  # 0.9 x 15 = 13.5, rounded down
 
 
 def test_progress_is_reported_after_each_block():
