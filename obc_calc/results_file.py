@@ -174,9 +174,9 @@ def _xlsx_table(data: bytes, source: str, id_header: str) -> RawTable:
 
 
 def _header_index(rows: list[list], id_header: str) -> int | None:
-    wanted = _fold(id_header)
+    wanted = fold(id_header)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(isinstance(v, str) and _fold(v) == wanted for v in row):
+        if any(isinstance(v, str) and fold(v) == wanted for v in row):
             return index
     return None
 
@@ -211,7 +211,8 @@ def _where(source: str, sheet: str | None) -> str:
     return f"{source}, sheet {sheet}" if sheet else source
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
+    """A header name as matching reads it: spacing and case do not matter."""
     return " ".join(name.split()).casefold()
 
 
@@ -290,7 +291,14 @@ def _find(header: list[str], name: str, exact: bool) -> list[int]:
     found = [i for i, h in enumerate(header) if h == name.strip()]
     if found or exact:
         return found
-    return [i for i, h in enumerate(header) if _fold(h) == _fold(name)]
+    return [i for i, h in enumerate(header) if fold(h) == fold(name)]
+
+
+def find_column(header: list[str], name: str) -> str | None:
+    """The header cell a name refers to: an exact match first, else one that differs only in case and
+    spacing; None when there is none."""
+    found = _find(header, name, exact=False)
+    return header[found[0]] if found else None
 
 
 def _column_problem(header: list[str], name: str, found: list[int], hint: str) -> Problem:

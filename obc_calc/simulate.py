@@ -116,6 +116,13 @@ def starting_served_range(students: int) -> tuple[int, int]:
     return int(students * 0.9), students
 
 
+def nothing_uncertain(deal: Deal) -> bool:
+    """True when every trial would be the expected case: no rate range, enrollment or miss chance."""
+    low, high = served_range(deal)
+    return (all(o.rate_low == o.rate_high for o in deal.outcomes) and low == high
+            and deal.risk.commitments_miss_probability == 0)
+
+
 def risk_settings(deal: Deal) -> dict:
     """The deal's risk settings with every default filled in, to show the user what a run assumes."""
     low, high = served_range(deal)

@@ -258,13 +258,6 @@ def assumptions_text() -> str:
             f"misses its commitments in {ui.percent(settings['commitments_miss_probability'])} of trials.")
 
 
-def nothing_uncertain() -> bool:
-    deal = ui.current()
-    low, high = sim.served_range(deal)
-    return (all(o.rate_low == o.rate_high for o in deal.outcomes) and low == high
-            and deal.risk.commitments_miss_probability == 0)
-
-
 # ---- running ---------------------------------------------------------------------------------
 
 def run_inputs() -> tuple[int, int]:
@@ -491,7 +484,7 @@ st.subheader("What is uncertain")
 ranges_editor()
 risk_settings_inputs()
 st.info(assumptions_text(), icon=":material/casino:")
-if nothing_uncertain():
+if sim.nothing_uncertain(ui.current()):
     st.warning("Nothing in this deal is uncertain yet, so every trial is the expected case. Give outcomes a "
                "low and a high rate above, vary the students served, or set a chance that the district "
                "misses its commitments.", icon=":material/info:")

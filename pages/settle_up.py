@@ -18,7 +18,17 @@ import ui
 from obc_calc.errors import DealError
 from obc_calc.invoice_excel import invoice_workbook
 from obc_calc.model import Deal
-from obc_calc.results_file import ID, SERVED, RawTable, ReadOptions, ResultsTable, check_results, read_table
+from obc_calc.results_file import (
+    ID,
+    SERVED,
+    RawTable,
+    ReadOptions,
+    ResultsTable,
+    check_results,
+    find_column,
+    fold,
+    read_table,
+)
 from obc_calc.settle import Invoice, SettleOptions, invoice_csv, settle
 
 SAMPLE_RESULTS = ui.ROOT / "sample_data" / "math_tutoring_results.csv"
@@ -68,8 +78,6 @@ def joined(names: list[str]) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
-def fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 # ---- the file in session state --------------------------------------------------------------
@@ -223,25 +231,18 @@ def column_roles(deal: Deal) -> list[tuple[str, str]]:
     return roles
 
 
-def default_column(header: list[str], role: str) -> str | None:
-    exact = [h for h in header if h == role]
-    folded = [h for h in header if fold(h) == fold(role)]
-    found = exact or folded
-    return found[0] if found else None
-
-
 def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], list[str], list[str]]:
     """The user's choice of column for each role: ({file column: role}, problems, labels left unchosen)."""
     roles = column_roles(deal)
     chosen: dict[str, str | None] = {}
-    unmatched = any(default_column(raw.header, role) is None for role, _ in roles)
+    unmatched = any(find_column(raw.header, role) is None for role, _ in roles)
     with st.expander("Columns: which column holds what", expanded=unmatched):
         st.caption("Matched by name; choose another column where your file uses other names.")
         columns = st.columns(min(len(roles), 4))
         for index, (role, label) in enumerate(roles):
             key = f"settle_column_{token}_{role}"
             chosen[role] = columns[index % len(columns)].selectbox(
-                label, raw.header, **ui.kept(key, default_column(raw.header, role)),
+                label, raw.header, **ui.kept(key, find_column(raw.header, role)),
                 placeholder="Choose a column",
             )
     used: dict[str, list[str]] = {}

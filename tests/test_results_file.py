@@ -9,7 +9,7 @@ import pytest
 
 from obc_calc.dealfile import load_deal
 from obc_calc.errors import DealError
-from obc_calc.results_file import MAX_PROBLEMS, ReadOptions, read_results, read_table
+from obc_calc.results_file import MAX_PROBLEMS, ReadOptions, find_column, read_results, read_table
 from tests.helpers import make_deal
 
 DATA = Path(__file__).parent / "data"
@@ -284,3 +284,9 @@ def test_many_problems_are_capped_with_a_count():
     assert len(lines) == MAX_PROBLEMS + 1
     assert lines[0] == "results.csv: row 2, column Score: 'bad0' is not a number"
     assert lines[-1] == f"results.csv: and 15 more problems ({MAX_PROBLEMS + 15} in all)"
+
+
+def test_find_column_prefers_an_exact_match_then_ignores_case_and_spacing():
+    assert find_column(["student_id", "Math  growth", "math growth"], "math growth") == "math growth"
+    assert find_column(["student_id", "Math  Growth"], "Math growth") == "Math  Growth"
+    assert find_column(["student_id"], "Dosage") is None

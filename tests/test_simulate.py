@@ -21,6 +21,7 @@ from obc_calc.simulate import (
     cumulative,
     earnings_line,
     histogram,
+    nothing_uncertain,
     probability_earnings_below,
     probability_total_exceeds,
     risk_settings,
@@ -268,3 +269,13 @@ def test_bad_run_settings_are_refused():
         simulate(one_outcome(), 10, seed=-1)
     with pytest.raises(ValueError):
         simulate(one_outcome(), 10, seed=0, block_size=CHUNK + 1)
+
+
+def test_nothing_uncertain_until_a_range_enrollment_or_miss_chance_is_set():
+    assert nothing_uncertain(make_deal())
+    assert nothing_uncertain(make_deal(outcomes=[{"name": "G", "expected_rate": 0.5,
+                                                  "rate_low": 0.5, "rate_high": 0.5}]))
+    assert not nothing_uncertain(make_deal(outcomes=[{"name": "G", "expected_rate": 0.5,
+                                                      "rate_low": 0.4, "rate_high": 0.6}]))
+    assert not nothing_uncertain(make_deal(risk={"students_served_low": 80, "students_served_high": 100}))
+    assert not nothing_uncertain(make_deal(risk={"commitments_miss_probability": 0.1}))
