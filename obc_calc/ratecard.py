@@ -9,19 +9,22 @@ Rates may be written 0.25 or 25%; tiers as "20%:50%; 30%:100%" (from rate : payo
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import math
 import re
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from openpyxl import load_workbook
 
 from obc_calc.dealfile import deal_from_dict, deal_to_dict
 from obc_calc.errors import DealError, Problem
+from obc_calc.limits import MAX_OUTCOMES, MAX_TEXT_CHARS, shown
 from obc_calc.model import Deal
+from obc_calc.user_file import check_size, csv_separator, long_text, read_file, utf8_bytes
+from obc_calc.xlsx_reader import Book, find_table, short, table_kind, table_rows
 
 TEXT_FIELDS = ("name", "metric", "threshold", "basis", "data_source")
 RATE_FIELDS = ("weight", "expected_rate", "target_rate", "floor_rate", "rate_low", "rate_high")
@@ -45,11 +48,11 @@ class RateCard:
     sheet: str | None = None
 
     def where(self, row: int | None = None, column: str | None = None) -> str:
-        parts = [f"sheet {self.sheet}"] if self.sheet else []
+        parts = [f"sheet {short(self.sheet)}"] if self.sheet else []
         if row is not None:
             parts.append(f"row {row}")
         if column is not None:
-            parts.append(f"column {self.columns.get(column, column)}")
+            parts.append(f"column {short(self.columns.get(column, column))}")
         return ", ".join(parts)
 
 
@@ -60,24 +63,26 @@ def parse_number(value) -> float:
     """A number typed in a cell: 1250, 1,250, 0.25 or 25% (a percent sign divides by 100)."""
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value}")
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    divisor = 1.0
-    if text.endswith("%"):
-        text, divisor = text[:-1].strip(), 100.0  # dividing keeps 70% at exactly 0.7
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
+    text, divisor = value, 1.0
+    if not isinstance(value, int | float):
+        text = str(value).strip()
+        if text.endswith("%"):
+            text, divisor = text[:-1].strip(), 100.0  # dividing keeps 70% at exactly 0.7
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
     try:
-        return float(text) / divisor
-    except ValueError:
-        raise ValueError(f"expected a number, got {value!r}") from None
+        number = float(text) / divisor
+    except (ValueError, OverflowError):  # OverflowError: a whole number too big for a float
+        raise ValueError(f"expected a number, got {shown(value)}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {shown(value)}")
+    return number
 
 
 def parse_count(value) -> int:
     number = parse_number(value)
     if number != int(number):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(f"expected a whole number, got {shown(value)}")
     return int(number)
 
 
@@ -89,7 +94,8 @@ def parse_tiers(value) -> list[dict]:
             continue
         pieces = part.split(":")
         if len(pieces) != 2:
-            raise ValueError(f"write each tier as from-rate:payout, such as 20%:50%; got {part.strip()!r}")
+            example = "write each tier as from-rate:payout, such as 20%:50%"
+            raise ValueError(f"{example}; got {shown(part.strip())}")
         tiers.append({"min_rate": parse_number(pieces[0]), "payout": parse_number(pieces[1])})
     return tiers
 
@@ -119,79 +125,91 @@ def header_field(header) -> str:
 # ---------------------------------------------------------------- files
 
 
-def _csv_rows(raw: bytes) -> list[list]:
+def _csv_rows(raw: bytes, filename: str) -> Iterator[tuple[int, list]]:
+    utf8 = utf8_bytes(raw, filename, "rate card")
+    separator = csv_separator(utf8, filename).decode()
+    reader = csv.reader(_lines(utf8.decode("utf-8")), delimiter=separator)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")  # what older spreadsheet programs save as "CSV"
-    first = text.splitlines()[0] if text.strip() else ""
-    # Judge the delimiter by the header alone: tier text in the rows holds semicolons.
-    delimiter = max(",;\t", key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for number, row in enumerate(reader, 1):
+            long = next((i for i, value in enumerate(row) if len(value) > MAX_TEXT_CHARS), None)
+            if long is not None:
+                problem = Problem(f"row {number}, column {long + 1}", long_text(len(row[long])))
+                raise DealError([problem], filename)
+            yield number, row
+    except csv.Error as error:
+        problem = Problem(f"row {reader.line_num}", f"this is not a readable CSV table ({error})")
+        raise DealError([problem], filename) from None
 
 
-def _xlsx_rows(raw: bytes) -> tuple[str, list[list]]:
-    wb = load_workbook(io.BytesIO(raw), data_only=True, read_only=True)
-    ws = wb.worksheets[0]
-    rows = [list(row) for row in ws.iter_rows(values_only=True)]
-    wb.close()
-    return ws.title, rows
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, one at a time, for the csv module: io.StringIO would copy the whole text again."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
 
 
-def _read_bytes(data: bytes | str | Path, filename: str) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    try:
-        return Path(data).read_bytes()
-    except OSError as error:
-        raise DealError([Problem("", f"cannot read the file ({error.strerror})")], filename) from None
+def _xlsx_rows(raw: bytes, filename: str) -> tuple[str, Iterator[tuple[int, list]]]:
+    """The first visible sheet with a name column in its first rows (else the first visible sheet)."""
+    book = Book(raw, filename)
+    found = find_table(book, lambda values: "name" in {header_field(v) for v in values if not is_blank(v)},
+                       "the rate card's name column")
+    if found is None:
+        visible = [sheet for sheet in book.sheets if not sheet.hidden]
+        if not visible:
+            raise DealError([Problem("", "the workbook has no visible sheet")], filename)
+        found = visible[0], book.rows(visible[0])
+    sheet, rows = found
+    return sheet.title, table_rows(book, sheet, rows)
 
 
-def _table(raw: bytes, filename: str) -> tuple[str | None, list[list]]:
-    if raw[:2] == b"PK":  # an .xlsx is a zip archive
-        try:
-            return _xlsx_rows(raw)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            problem = Problem("", "this is not a readable Excel workbook (.xlsx)")
-            raise DealError([problem], filename) from None
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise DealError([Problem("", "this is not an Excel workbook (.xlsx), though its name says so")],
-                        filename)
-    if b"\x00" in raw:
+def _table(data: bytes | str | Path, filename: str) -> tuple[str | None, Iterator[tuple[int, list]]]:
+    raw = data if isinstance(data, bytes) else read_file(data, filename)
+    check_size(raw, filename)
+    if table_kind(raw, filename) == "xlsx":
+        return _xlsx_rows(raw, filename)
+    if b"\x00" in raw and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DealError([Problem("", "this is neither a CSV file nor an Excel workbook (.xlsx)")], filename)
-    return None, _csv_rows(raw)
+    return None, _csv_rows(raw, filename)
 
 
 def read_rate_card(data: bytes | str | Path, filename: str) -> RateCard:
     """The outcomes of a CSV or XLSX rate card, or DealError with one problem per bad cell."""
-    sheet, rows = _table(_read_bytes(data, filename), filename)
+    sheet, rows = _table(data, filename)
     card = RateCard(filename, [], [], sheet=sheet)
-    header_at = next((i for i, row in enumerate(rows) if any(not is_blank(v) for v in row)), None)
-    if header_at is None:
+    header = next(((number, row) for number, row in rows if any(not is_blank(v) for v in row)), None)
+    if header is None:
         raise DealError([Problem(card.where(), "the rate card is empty")], filename)
-    problems, columns = _columns(card, rows[header_at], header_at + 1)
-    for offset, row in enumerate(rows[header_at + 1:]):
-        number = header_at + 2 + offset
+    problems, columns = _columns(card, header[1], header[0])
+    for number, row in rows:
         if all(is_blank(v) for v in row):
             continue
-        outcome = {}
-        for index, name in columns.items():
-            value = row[index] if index < len(row) else None
-            if is_blank(value):
-                continue
-            try:
-                outcome[name] = parse_field(name, value)
-            except ValueError as error:
-                problems.append(Problem(card.where(number, name), str(error)))
-        if "name" not in outcome and "name" in columns.values():
-            problems.append(Problem(card.where(number, "name"), "every outcome needs a name"))
-        card.outcomes.append(outcome)
+        if len(card.outcomes) == MAX_OUTCOMES:  # the deal could not hold them: read no further
+            message = f"the rate card has over {MAX_OUTCOMES} outcomes; a deal holds at most {MAX_OUTCOMES}"
+            raise DealError([Problem(card.where(number), message)], filename)
+        card.outcomes.append(_outcome(card, columns, number, row, problems))
         card.rows.append(number)
     if not card.outcomes and not problems:
         problems.append(Problem(card.where(), "the rate card has a header row but no outcomes"))
     if problems:
         raise DealError(problems, filename)
     return card
+
+
+def _outcome(card: RateCard, columns: dict[int, str], number: int, row: list, problems: list) -> dict:
+    outcome = {}
+    for index, name in columns.items():
+        value = row[index] if index < len(row) else None
+        if is_blank(value):
+            continue
+        try:
+            outcome[name] = parse_field(name, value)
+        except ValueError as error:
+            problems.append(Problem(card.where(number, name), str(error)))
+    if "name" not in outcome and "name" in columns.values():
+        problems.append(Problem(card.where(number, "name"), "every outcome needs a name"))
+    return outcome
 
 
 def _columns(card: RateCard, header: list, row: int) -> tuple[list[Problem], dict[int, str]]:

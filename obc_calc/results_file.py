@@ -1,32 +1,34 @@
 """Results files: one row per student, read from CSV or XLSX bytes and checked against a deal.
 
 Every cell is read as text first, so ids keep their leading zeros and every bad value can be
-quoted back to the user as the file shows it. Checks are vectorized: each check finds its bad rows
-with a mask, and only the first MAX_PROBLEMS become messages (plus a count of the rest).
+quoted back to the user as the file shows it. Checks are vectorized (obc_calc.results_checks).
 Rows are named as a spreadsheet shows them: the header is row 1, the first student row 2.
+
+Limits are checked before the work: the file's size before anything; a CSV's encoding, rows and
+columns on its bytes before pandas parses it (obc_calc.user_file); an XLSX through
+obc_calc.xlsx_reader, which streams only the sheet it reads, skips hidden sheets and refuses a
+formula saved without its value.
 """
 
 from __future__ import annotations
 
-import codecs
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
-import openpyxl
 import pandas as pd
 
 from obc_calc.errors import DealError, Problem
-from obc_calc.model import Deal, Outcome
+from obc_calc.limits import MAX_TEXT_CHARS, shown
+from obc_calc.model import Deal
+from obc_calc.model_rules import name_key as fold  # headers match names as uniqueness does
+from obc_calc.results_checks import MAX_PROBLEMS as MAX_PROBLEMS  # the callers' cap on messages
+from obc_calc.results_checks import ValueChecks
+from obc_calc.user_file import check_size, csv_separator, long_text, utf8_bytes
+from obc_calc.xlsx_reader import HEADER_SEARCH_ROWS, Book, find_table, short, table_kind, table_rows
 
 ID = "student_id"
 SERVED = "served"
-MAX_PROBLEMS = 20
-HEADER_SEARCH_ROWS = 10  # an XLSX sheet may have a title or notes above its header row
-MISSING_WORDS = ("", "na", "n/a", "nan", "null", "none", "missing")
-FLAG_WORDS = {"1": 1.0, "yes": 1.0, "y": 1.0, "true": 1.0, "0": 0.0, "no": 0.0, "n": 0.0, "false": 0.0}
-FLAG_HINT = "use 1/0, yes/no or true/false"
 
 
 @dataclass(frozen=True)
@@ -89,55 +91,21 @@ def id_column(options: ReadOptions) -> str:
 
 
 def read_table(data: bytes, filename: str, id_header: str = ID) -> RawTable:
-    """The file's cells as text: CSV in UTF-8 (BOM or not), UTF-16 or Latin-1, or an XLSX."""
-    if not data.strip():
+    """The file's cells as text: CSV (encodings as obc_calc.user_file reads them) or an XLSX."""
+    check_size(data, filename)
+    if not data or data.isspace():
         raise DealError([Problem("", "the file is empty")], filename)
-    if data.startswith(b"PK\x03\x04"):
+    if table_kind(data, filename) == "xlsx":
         return _xlsx_table(data, filename, id_header)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        message = "this is an old-style .xls workbook; save it as .xlsx or CSV and upload that"
-        raise DealError([Problem("", message)], filename)
-    return _csv_table(decode_text(data, filename), filename)
+    return _csv_table(data, filename)
 
 
-def decode_text(data: bytes, source: str) -> str:
-    """UTF-8 (a byte-order mark is dropped), UTF-16 with its mark, else Windows Latin-1."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _decode(data, "utf-16", source)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Windows-1252 is Latin-1 with printable characters where Latin-1 has control codes;
-            # the five bytes it leaves undefined mean the file is not text in either.
-            text = _decode(data, "cp1252", source)
-    if "\x00" in text:  # a binary file can be valid UTF-8 and still not be text
-        raise DealError([_undecodable(data, data.index(b"\x00"), "text")], source)
-    return text
-
-
-def _decode(data: bytes, encoding: str, source: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise DealError([_undecodable(data, error.start, "UTF-8, UTF-16 or Latin-1")], source) from None
-
-
-def _undecodable(data: bytes, position: int, kind: str) -> Problem:
-    line = data.count(b"\n", 0, position) + 1
-    return Problem(
-        f"line {line}",
-        f"byte 0x{data[position]:02X} cannot be read as {kind}; is this a CSV or XLSX results file?",
-    )
-
-
-def _csv_table(text: str, source: str) -> RawTable:
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    # Excel writes ';' where the decimal mark is a comma, and tabs for "Unicode text".
-    separator = max([",", ";", "\t"], key=first_line.count)
+def _csv_table(data: bytes, source: str) -> RawTable:
+    utf8 = utf8_bytes(data, source, "results file")
+    separator = csv_separator(utf8, source).decode()
     try:
         cells = pd.read_csv(
-            io.StringIO(text), sep=separator, header=None, dtype=str, keep_default_na=False,
+            io.BytesIO(utf8), sep=separator, header=None, dtype=str, keep_default_na=False, encoding="utf-8",
             skip_blank_lines=False,  # kept, so row numbers match the file's lines
         )
     except pd.errors.ParserError as error:
@@ -145,7 +113,14 @@ def _csv_table(text: str, source: str) -> RawTable:
         raise DealError([Problem("", f"this is not a readable CSV table ({reason})")], source) from None
     except pd.errors.EmptyDataError:
         raise DealError([Problem("", "the file is empty")], source) from None
-    return _split_header(cells.fillna(""), source, None, 1)  # short rows leave NaN
+    cells = cells.fillna("")  # short rows leave NaN
+    for position in cells.columns:
+        lengths = cells[position].str.len().to_numpy(dtype=float, na_value=0)
+        over = np.flatnonzero(lengths > MAX_TEXT_CHARS)
+        if len(over):
+            where = f"row {over[0] + 1}, column {short(cells.iat[0, position])}"
+            raise DealError([Problem(where, long_text(int(lengths[over[0]])))], source)
+    return _split_header(cells, source, None, 1, 2 + np.arange(len(cells) - 1))
 
 
 def _parser_reason(error: Exception) -> str:
@@ -154,31 +129,25 @@ def _parser_reason(error: Exception) -> str:
 
 
 def _xlsx_table(data: bytes, source: str, id_header: str) -> RawTable:
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise DealError([Problem("", "this is not a readable XLSX workbook")], source) from None
-    try:
-        for sheet in book.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            header_index = _header_index(rows, id_header)
-            if header_index is not None:
-                cells = pd.DataFrame(rows[header_index:], dtype=object)
-                cells = cells.map(_cell_text).astype(str) if len(cells.columns) else cells
-                return _split_header(cells, source, sheet.title, header_index + 1)
-        sheets = ", ".join(repr(s.title) for s in book.worksheets)
-    finally:
-        book.close()
-    message = f"no sheet has a {id_header!r} column in its first {HEADER_SEARCH_ROWS} rows (sheets: {sheets})"
-    raise DealError([Problem("", message)], source)
-
-
-def _header_index(rows: list[list], id_header: str) -> int | None:
+    book = Book(data, source)
     wanted = fold(id_header)
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(isinstance(v, str) and fold(v) == wanted for v in row):
-            return index
-    return None
+    found = find_table(book, lambda values: any(isinstance(v, str) and fold(v) == wanted for v in values),
+                       f"the {shown(id_header)} column")
+    if found is None:
+        sheets = _listed([shown(s.title) for s in book.sheets])
+        message = (f"no sheet has a {shown(id_header)} column in its first {HEADER_SEARCH_ROWS} rows "
+                   f"(sheets: {sheets})")
+        raise DealError([Problem("", message)], source)
+    sheet, rows = found
+    numbers, table = [], []
+    for number, values in table_rows(book, sheet, rows):
+        numbers.append(number)
+        table.append([_cell_text(value) for value in values])
+    width = max(map(len, table))
+    for row in table:
+        row.extend([""] * (width - len(row)))
+    cells = pd.DataFrame(table, dtype=str)
+    return _split_header(cells, source, sheet.title, numbers[0], np.array(numbers[1:], dtype=int))
 
 
 def _cell_text(value) -> str:
@@ -192,28 +161,33 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _split_header(cells: pd.DataFrame, source: str, sheet: str | None, header_row: int) -> RawTable:
+def _split_header(cells: pd.DataFrame, source: str, sheet: str | None, header_row: int,
+                  numbers: np.ndarray) -> RawTable:
+    """The table under its header; `numbers` are the body rows' numbers as a spreadsheet shows them."""
     header = [str(h).strip() for h in cells.iloc[0]] if len(cells) else []
     body = cells.iloc[1:].reset_index(drop=True)
     body.columns = range(len(body.columns))
-    # Blank rows (an XLSX range often carries some below the table) are not students.
-    filled = (body.apply(lambda column: column.str.strip()) != "").any(axis=1).to_numpy()
+    # Blank rows (an XLSX range often carries some below the table) are not students. A column at a
+    # time: a stripped copy of the whole table would double the memory a large file takes.
+    filled = np.zeros(len(body), dtype=bool)
+    for position in body.columns:
+        filled |= (body[position].str.strip() != "").to_numpy(dtype=bool)
     if not header:
         raise DealError([Problem("", "the file is empty")], source)
     if not filled.any():
         raise DealError([Problem("", f"the header (row {header_row}) has no student rows under it")],
                         _where(source, sheet))
-    rows = header_row + 1 + np.flatnonzero(filled)
-    return RawTable(source, sheet, header_row, header, body[filled].reset_index(drop=True), rows)
+    return RawTable(source, sheet, header_row, header, body[filled].reset_index(drop=True), numbers[filled])
+
+
+def _listed(names: list[str], most: int = 12) -> str:
+    """Names for a message: the first `most`, then how many more."""
+    more = f" and {len(names) - most:,} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
 
 
 def _where(source: str, sheet: str | None) -> str:
-    return f"{source}, sheet {sheet}" if sheet else source
-
-
-def fold(name: str) -> str:
-    """A header name as matching reads it: spacing and case do not matter."""
-    return " ".join(name.split()).casefold()
+    return f"{source}, sheet {short(sheet)}" if sheet else source
 
 
 def _unique_labels(header: list[str]) -> list[str]:
@@ -235,7 +209,7 @@ def check_results(raw: RawTable, deal: Deal, options: ReadOptions | None = None)
     if options.min_sessions is not None and options.min_sessions < 0:
         raise DealError([Problem("minimum sessions", "it cannot be negative")], where)
     positions = resolve_columns(raw.header, deal, options, where)
-    checks = _Checks(raw)
+    checks = ValueChecks(raw)
     ids = checks.student_ids(positions[ID])
     sessions, served = checks.served(positions[SERVED], options.min_sessions)
     values = pd.DataFrame(
@@ -260,16 +234,16 @@ def resolve_columns(header: list[str], deal: Deal, options: ReadOptions, where: 
     roles = [ID, SERVED] + [o.name for o in deal.outcomes]
     problems, positions = [], {}
     for column, role in options.columns.items():
+        mapping = f"column map {short(column)}={short(role)}"
         if role not in roles:
-            choices = ", ".join(repr(r) for r in roles)
-            problems.append(Problem(f"column map {column}={role}", f"{role!r} is not one of {choices}"))
+            choices = _listed([shown(r) for r in roles])
+            problems.append(Problem(mapping, f"{shown(role)} is not one of {choices}"))
             continue
         found = _find(header, column, exact=True)
         if role in positions:
-            message = f"another column is already mapped to {role}"
-            problems.append(Problem(f"column map {column}={role}", message))
+            problems.append(Problem(mapping, f"another column is already mapped to {short(role)}"))
         elif len(found) != 1:
-            problems.append(_column_problem(header, column, found, f"it is mapped to {role}"))
+            problems.append(_column_problem(header, column, found, f"it is mapped to {short(role)}"))
         else:
             positions[role] = found[0]
     mapped = set(positions.values())
@@ -302,11 +276,12 @@ def find_column(header: list[str], name: str) -> str | None:
 
 
 def _column_problem(header: list[str], name: str, found: list[int], hint: str) -> Problem:
+    where = f"column {short(name)}"
     if found:
         letters = " and ".join(_letter(i) for i in found)
-        return Problem(f"column {name}", f"columns {letters} are both called {name!r}; rename one")
-    names = ", ".join(repr(h) for h in header)
-    return Problem(f"column {name}", f"there is no such column ({hint}); the header has {names}")
+        return Problem(where, f"columns {letters} are both called {shown(name)}; rename one")
+    names = _listed([shown(h) for h in header])
+    return Problem(where, f"there is no such column ({hint}); the header has {names}")
 
 
 def _role_hint(role: str, deal: Deal) -> str:
@@ -326,97 +301,3 @@ def _letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-class _Checks:
-    """Runs the column checks, collecting bad rows as masks; messages are made only when raised."""
-
-    def __init__(self, raw: RawTable):
-        self.raw = raw
-        self.rows = raw.rows
-        self.found: list[tuple[np.ndarray, int, object]] = []  # (bad rows, column position, message maker)
-
-    def _text(self, position: int) -> pd.Series:
-        return self.raw.cells[position].str.strip()
-
-    def _add(self, mask, position: int, message) -> None:
-        bad = np.flatnonzero(np.asarray(mask, dtype=bool))
-        if len(bad):
-            self.found.append((bad, position, message))
-
-    def student_ids(self, position: int) -> pd.Series:
-        ids = self._text(position)
-        missing = ids.str.lower().isin(MISSING_WORDS).to_numpy()
-        self._add(missing, position, lambda i, v: "no student id")
-        repeated = ids.duplicated(keep="first").to_numpy() & ~missing
-        if repeated.any():
-            first = pd.Series(np.arange(len(ids))).groupby(ids.to_numpy()).transform("min").to_numpy()
-            self._add(repeated, position, lambda i, v: (
-                f"{v!r} is a second row for the same student (first on row {self.rows[first[i]]})"
-            ))
-        return ids
-
-    def served(self, position: int, min_sessions: float | None) -> tuple[np.ndarray | None, np.ndarray]:
-        text = self._text(position)
-        missing = text.str.lower().isin(MISSING_WORDS).to_numpy()
-        if min_sessions is None:
-            flags = _flags(text)
-            self._add(missing, position, lambda i, v: f"no value; was the student served? ({FLAG_HINT})")
-            self._add(~missing & np.isnan(flags), position, lambda i, v: (
-                f"{v!r} is not a flag ({FLAG_HINT}); if the column counts sessions attended, "
-                "set the minimum number of sessions"
-            ))
-            return None, flags == 1.0
-        sessions = _numbers(text)
-        self._add(missing, position, lambda i, v: "no number of sessions attended")
-        self._add(~missing & np.isnan(sessions), position, lambda i, v: f"{v!r} is not a number of sessions")
-        self._add(sessions < 0, position, lambda i, v: f"{v!r}: a count of sessions cannot be negative")
-        return sessions, sessions >= min_sessions
-
-    def outcome(self, position: int, outcome: Outcome) -> np.ndarray:
-        text = self._text(position)
-        missing = text.str.lower().isin(MISSING_WORDS).to_numpy()
-        if outcome.threshold_value is None:
-            values = _flags(text)
-            bad = ~missing & np.isnan(values)
-            self._add(bad, position, lambda i, v: f"{v!r} is not a flag ({FLAG_HINT})")
-        else:
-            values = _numbers(text)
-            self._add(~missing & np.isnan(values), position, lambda i, v: f"{v!r} is not a number")
-        values[missing] = np.nan
-        return values
-
-    def raise_problems(self, where: str) -> None:
-        if not self.found:
-            return
-        # The first problems in the file's row order, as a reader scanning the sheet meets them.
-        order = np.concatenate([bad for bad, _, _ in self.found])
-        check = np.concatenate([np.full(len(bad), k) for k, (bad, _, _) in enumerate(self.found)])
-        sort = np.argsort(order, kind="stable")
-        problems = []
-        for i, k in zip(order[sort][:MAX_PROBLEMS], check[sort][:MAX_PROBLEMS], strict=True):
-            _, position, message = self.found[k]
-            value = self.raw.cells[position].iat[i]
-            column = self.raw.header[position]
-            problems.append(Problem(f"row {self.rows[i]}, column {column}", message(i, value)))
-        if len(order) > MAX_PROBLEMS:
-            more = len(order) - MAX_PROBLEMS
-            problems.append(Problem("", f"and {more:,} more problems ({len(order):,} in all)"))
-        raise DealError(problems, where)
-
-
-def _numbers(text: pd.Series) -> np.ndarray:
-    """Numbers as floats, NaN where a cell is not one; '85%' reads as 0.85."""
-    percent = text.str.endswith("%").to_numpy()
-    body = text.where(~percent, text.str[:-1].str.strip())
-    values = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
-    values[percent] /= 100.0
-    values[~np.isfinite(values)] = np.nan
-    return values
-
-
-def _flags(text: pd.Series) -> np.ndarray:
-    """1.0 or 0.0 for each flag (1/0, yes/no, y/n, true/false, 1.0/0.0), NaN otherwise."""
-    words = text.str.lower().map(FLAG_WORDS).to_numpy(dtype=float, na_value=np.nan, copy=True)
-    numbers = _numbers(text)
-    return np.where(np.isnan(words) & ((numbers == 0) | (numbers == 1)), numbers, words)

@@ -2,7 +2,9 @@
 
 Cells that follow a default by formula (a scenario rate equal to the expected rate, eligible
 students equal to all students, payment in the term's last month) come back as "not set". A cell
-holding some other formula is read from the value the spreadsheet program saved with it.
+holding some other formula is read from the value the spreadsheet program saved with it, and one
+saved without a value is a problem at its cell. The workbook is opened by obc_calc.xlsx_reader,
+which streams only the four sheets read and keeps their filled cells (at most MAX_WORKBOOK_CELLS).
 Every problem names the sheet, row and column; problems the deal checks find by field path
 (outcomes[2].weight) are moved to the cell they came from.
 """
@@ -10,18 +12,16 @@ Every problem names the sheet, row and column; problems the deal checks find by 
 from __future__ import annotations
 
 import re
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from obc_calc.dealfile import deal_from_dict
 from obc_calc.errors import DealError, Problem
+from obc_calc.limits import MAX_COLUMNS, MAX_WORKBOOK_CELLS, shown
 from obc_calc.model import Deal
 from obc_calc.ratecard import is_blank, parse_count, parse_number
+from obc_calc.user_file import read_file
 from obc_calc.workbook import (
     COMMITMENT_HEADER,
     COMMITTED,
@@ -39,6 +39,7 @@ from obc_calc.workbook import (
     YES,
     tier_headers,
 )
+from obc_calc.xlsx_reader import NO_SAVED_VALUE, Book, Formula, short
 
 SUMMARY_FIELDS = {  # Summary label -> deal field path
     "Deal name": "name", "District": "district", "Provider": "provider", "Program": "program",
@@ -65,9 +66,27 @@ def _plain(formula: str) -> str:
     return re.sub(r"[\s$]", "", formula).upper()
 
 
+class _Grid:
+    """A budget sheet's filled cells by (row, column), formula cells as Formula."""
+
+    def __init__(self, cells: dict[tuple[int, int], object]):
+        self.cells = cells
+        self.max_row = max((row for row, _ in cells), default=0)
+        self.max_column = max((column for _, column in cells), default=0)
+
+    def cell(self, row: int, column: int):
+        return self.cells.get((row, column))
+
+    def value(self, row: int, column: int):
+        """What Excel's formula bar shows: the value, or the formula."""
+        value = self.cells.get((row, column))
+        return value.text if isinstance(value, Formula) else value
+
+
 class _Reader:
-    def __init__(self, formulas_wb, values_wb):
-        self.wb, self.values = formulas_wb, values_wb
+    def __init__(self, book: Book):
+        self.book = book
+        self.cells = 0  # filled cells kept so far, across the sheets read
         self.problems: list[Problem] = []
         self.places: dict[str, str] = {}  # deal field path -> sheet, row, column
 
@@ -77,23 +96,32 @@ class _Reader:
     def reported(self, where: str) -> bool:
         return any(p.path == where for p in self.problems)
 
-    def sheet(self, name: str):
-        if name not in self.wb.sheetnames:
-            self.complain(f"sheet {name}", "this sheet is missing (is this a budget workbook?)")
+    def sheet(self, name: str) -> _Grid | None:
+        sheet = next((s for s in self.book.sheets if s.title == name), None)
+        if sheet is None or sheet.hidden:
+            self.complain(f"sheet {name}", "this sheet is hidden; unhide it in Excel so the deal is read as "
+                          "you see it" if sheet else "this sheet is missing (is this a budget workbook?)")
             return None
-        return self.wb[name]
+        cells = {}
+        for number, row in self.book.rows(sheet, formula_text=True):
+            self.cells += len(row)
+            if self.cells > MAX_WORKBOOK_CELLS:
+                message = (f"its sheets hold over {MAX_WORKBOOK_CELLS:,} filled cells; the calculator reads "
+                           f"at most {MAX_WORKBOOK_CELLS:,}")
+                raise DealError([Problem("", message)], self.book.source)
+            cells.update(((number, column), value) for column, value in row if column <= MAX_COLUMNS)
+        return _Grid(cells)
 
-    def value(self, ws, row: int, column: int, where: str, follows: str | None = None):
+    def value(self, ws: _Grid, row: int, column: int, where: str, follows: str | None = None):
         """A cell's value; None when blank or when it holds the formula that means 'not set'."""
-        cell = ws.cell(row, column)
-        if cell.data_type != "f":
-            return None if cell.value in (None, "") else cell.value
-        if follows and _plain(str(cell.value)) == follows:
+        value = ws.cell(row, column)
+        if not isinstance(value, Formula):
+            return None if value in (None, "") else value
+        if follows and _plain(value.text) == follows:
             return None
-        saved = self.values[ws.title].cell(row, column).value
-        if saved is None:
-            self.complain(where, "holds a formula with no saved value; type the value itself")
-        return saved
+        if value.saved is None:
+            self.complain(where, NO_SAVED_VALUE)
+        return value.saved
 
     def typed(self, value, kind: str, where: str):
         """The value as text, a number or a whole number; None (and a problem) when it is not one."""
@@ -115,7 +143,7 @@ def _where(sheet: str, row: int, column: str) -> str:
 def _summary(reader: _Reader, ws) -> dict:
     rows = {}
     for row in range(1, ws.max_row + 1):
-        label = ws.cell(row, 1).value
+        label = ws.value(row, 1)
         if isinstance(label, str) and label.strip() in SUMMARY_FIELDS:
             rows.setdefault(label.strip(), row)
     deal: dict = {"schema_version": 1, "term": {}}
@@ -150,8 +178,8 @@ def _put(data: dict, path: str, value) -> None:
 
 
 def _rate_card(reader: _Reader, ws) -> list[dict]:
-    headers = {str(ws.cell(1, c).value).strip(): c for c in range(1, ws.max_column + 1)
-               if not is_blank(ws.cell(1, c).value)}
+    headers = {str(ws.value(1, c)).strip(): c for c in range(1, ws.max_column + 1)
+               if not is_blank(ws.value(1, c))}
     missing = [h for h, _ in RATE_CARD_INPUTS if h not in headers]
     for header in missing:
         reader.complain(f"sheet {RATE_CARD}, row 1", f"there is no column {header!r}")
@@ -162,7 +190,7 @@ def _rate_card(reader: _Reader, ws) -> list[dict]:
         slots += 1
     outcomes = []
     for row in range(2, ws.max_row + 1):
-        name = ws.cell(row, headers["Outcome"]).value
+        name = ws.value(row, headers["Outcome"])
         if name in (None, "", TOTAL_ROW_LABEL):
             break
         outcomes.append(_outcome(reader, ws, row, len(outcomes), headers, slots))
@@ -207,23 +235,23 @@ def _outcome(reader: _Reader, ws, row: int, index: int, headers: dict, slots: in
 
 
 def _scenarios(reader: _Reader, ws, outcome_names: list[str]) -> list[dict]:
-    headers = [ws.cell(1, c).value for c in range(1, ws.max_column + 1)]
-    if ws.cell(1, 1).value != SCENARIO or SERVED not in headers or COMMITTED not in headers:
+    headers = [ws.value(1, c) for c in range(1, ws.max_column + 1)]
+    if ws.value(1, 1) != SCENARIO or SERVED not in headers or COMMITTED not in headers:
         reader.complain(f"sheet {SCENARIOS}, row 1",
                         f"the first columns must be {SCENARIO!r}, one per outcome, {SERVED!r}, {COMMITTED!r}")
         return []
     served_col, committed_col = headers.index(SERVED) + 1, headers.index(COMMITTED) + 1
     rate_cols = {}
     for c in range(2, served_col):
-        header = ws.cell(1, c).value
+        header = ws.value(1, c)
         if header in outcome_names:
             rate_cols[c] = header
         else:
-            reader.complain(_where(SCENARIOS, 1, str(header)),
+            reader.complain(_where(SCENARIOS, 1, short(header)),
                             "no outcome on the Rate Card has this name; rename the column to match one")
     scenarios = []
     for row in range(2, ws.max_row + 1):
-        name = ws.cell(row, 1).value
+        name = ws.value(row, 1)
         if name in (None, "", EXPECTED):
             continue
         i = len(scenarios)
@@ -260,13 +288,13 @@ def _committed(reader: _Reader, ws, row: int, column: int) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in (YES.lower(), NO.lower()):
         return value.strip().lower() == YES.lower()
-    reader.complain(where, f"write {YES} or {NO} (got {value!r})")
+    reader.complain(where, f"write {YES} or {NO} (got {shown(value)})")
     return True
 
 
 def _commitments(reader: _Reader, ws) -> list[dict]:
     top = next((r for r in range(1, ws.max_row + 1)
-                if (ws.cell(r, 1).value, ws.cell(r, 2).value) == COMMITMENT_HEADER), None)
+                if (ws.value(r, 1), ws.value(r, 2)) == COMMITMENT_HEADER), None)
     if top is None:
         reader.complain(f"sheet {NOTES}, column A", f"there is no table headed {COMMITMENT_HEADER[0]!r}")
         return []
@@ -282,22 +310,10 @@ def _commitments(reader: _Reader, ws) -> list[dict]:
     return commitments
 
 
-def _open(data: bytes | str | Path, source: str) -> tuple:
-    if not isinstance(data, bytes):
-        try:
-            data = Path(data).read_bytes()
-        except OSError as error:
-            raise DealError([Problem("", f"cannot read the file ({error.strerror})")], source) from None
-    try:
-        return load_workbook(BytesIO(data)), load_workbook(BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise DealError([Problem("", "this is not an Excel workbook (.xlsx)")], source) from None
-
-
 def deal_from_workbook(data: bytes | str | Path, source: str | None = None) -> Deal:
     """The deal in a budget workbook (a path or the file's bytes); DealError names each bad cell."""
     source = source or (str(data) if not isinstance(data, bytes) else "workbook")
-    reader = _Reader(*_open(data, source))
+    reader = _Reader(Book(data if isinstance(data, bytes) else read_file(data, source), source))
     sheets = {name: reader.sheet(name) for name in (SUMMARY, RATE_CARD, SCENARIOS, NOTES)}
     if reader.problems:
         raise DealError(reader.problems, source)

@@ -121,9 +121,10 @@ def test_missing_name_column_and_empty_files():
 
 def test_not_a_spreadsheet():
     assert problems(b"hello", "card.xlsx") == [
-        "card.xlsx: this is not an Excel workbook (.xlsx), though its name says so"]
+        "card.xlsx: cannot read the file: it is not an Excel workbook (.xlsx), though its name says so"]
     assert problems(b"PK\x03\x04junk", "card.xlsx") == [
-        "card.xlsx: this is not a readable Excel workbook (.xlsx)"]
+        "card.xlsx: cannot read the file: the workbook is cut short or damaged (its zip directory is "
+        "missing)"]
     assert problems(b"\x00\x01\x02", "card.bin") == [
         "card.bin: this is neither a CSV file nor an Excel workbook (.xlsx)"]
 

@@ -2,6 +2,7 @@
 
 import io
 import math
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -135,6 +136,32 @@ def test_xlsx_problem_names_sheet_and_row():
     ]
 
 
+def test_a_hidden_sheet_is_skipped_for_a_visible_one():
+    data = xlsx({"Old": [["student_id", "served", "Growth", "Score"], ["HIDDEN", 1, 1, 99]],
+                 "Results": [["student_id", "served", "Growth", "Score"], ["A", 1, 1, 60]]})
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["Old"].sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    assert read_results(out.getvalue(), "results.xlsx", DEAL).student_ids.tolist() == ["A"]
+
+
+def test_a_formula_reads_as_the_value_saved_with_it():
+    # openpyxl saves no value with a formula; Excel saves <v>, as written here by hand.
+    data = xlsx({"Results": [["student_id", "served", "Growth", "Score"], ["A", "=1", 1, "=50+5"]]})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"<f>1</f><v />", b"<f>1</f><v>1</v>").replace(
+        b"<f>50+5</f><v />", b"<f>50+5</f><v>55</v>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    table = read_results(out.getvalue(), "results.xlsx", DEAL)
+    assert table.served.tolist() == [True] and table.values["Score"].tolist() == [55.0]
+
+
 def test_blank_lines_keep_row_numbers():
     text = "student_id,served,Growth,Score\nA,1,1,1\n\nB,1,1,abc\n"
     assert problems(text) == ["results.csv: row 4, column Score: 'abc' is not a number"]
@@ -263,7 +290,8 @@ def test_old_xls_and_broken_xlsx():
         "r.xls: this is an old-style .xls workbook; save it as .xlsx or CSV and upload that"
     ]
     broken = problems(b"PK\x03\x04broken", filename="r.xlsx")
-    assert broken == ["r.xlsx: this is not a readable XLSX workbook"]
+    assert broken == ["r.xlsx: cannot read the file: the workbook is cut short or damaged (its zip directory "
+                      "is missing)"]
 
 
 def test_xlsx_without_an_id_column():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from openpyxl import load_workbook
 from obc_calc.cli import main
 from obc_calc.dealfile import deal_from_dict, deal_to_dict, load_deal
 from obc_calc.errors import DealError
-from obc_calc.model import BASES, RESERVED_OUTCOME_NAMES, RESERVED_SCENARIO_NAMES
+from obc_calc.model import BASES, RESERVED_OUTCOME_NAMES, RESERVED_SCENARIO_NAMES, name_key
 from obc_calc.workbook import workbook_bytes
 from obc_calc.workbook_import import deal_from_workbook
 
@@ -98,7 +100,8 @@ def test_tiers_added_in_the_workbook():
 
 
 def test_not_a_workbook():
-    assert problems(b"name,weight\nDosage,1\n") == ["deal.xlsx: this is not an Excel workbook (.xlsx)"]
+    assert problems(b"name,weight\nDosage,1\n") == [
+        "deal.xlsx: cannot read the file: it is not an Excel workbook (.xlsx)"]
 
 
 def test_missing_sheet():
@@ -152,8 +155,27 @@ def test_formula_without_a_saved_value():
         wb["Rate Card"]["G2"] = "=0.25"  # openpyxl saves no value with it; Excel would
 
     assert problems(edited(load_deal(EXAMPLE), change)) == [
-        "deal.xlsx: sheet Rate Card, row 2, column Weight: holds a formula with no saved value; "
-        "type the value itself"]
+        "deal.xlsx: sheet Rate Card, row 2, column Weight: this cell holds a formula with no saved value; "
+        "open the file in Excel and save it again, or type the value itself"]
+
+
+def test_a_column_filled_down_in_excel_still_follows():
+    """Excel saves a filled-down column as one shared formula: written in its first cell, referred to in
+    the rest. Those cells follow their defaults as the export wrote them, one formula a cell."""
+    deal = load_deal(EXAMPLE)
+    with zipfile.ZipFile(BytesIO(workbook_bytes(deal))) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    following = re.compile(rb'(<c r="F[2-6]"[^>]*>)<f>Students</f>')  # students served: all of them
+    cells = following.findall(members["xl/worksheets/sheet3.xml"])
+    assert len(cells) == 4
+    shared = iter([b'<f t="shared" ref="F2:F6" si="0">Students</f>'] + [b'<f t="shared" si="0"/>'] * 3)
+    members["xl/worksheets/sheet3.xml"] = following.sub(lambda m: m[1] + next(shared),
+                                                        members["xl/worksheets/sheet3.xml"])
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    assert deal_to_dict(deal_from_workbook(out.getvalue())) == deal_to_dict(deal)
 
 
 def test_renamed_outcome_header():
@@ -176,19 +198,22 @@ def test_cli_bad_workbook_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook")
     assert main(["import", str(bad), "-o", str(tmp_path / "out.json")]) == 2
-    assert capsys.readouterr().err == f"{bad}: this is not an Excel workbook (.xlsx)\n"
+    assert capsys.readouterr().err == f"{bad}: cannot read the file: it is not an Excel workbook (.xlsx)\n"
     assert not (tmp_path / "out.json").exists()
 
 
-NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12)
+# A name must hold more than spaces, and names are told apart ignoring case and spacing.
+NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12).filter(str.strip)
+RESERVED_OUTCOME_KEYS = {name_key(n) for n in RESERVED_OUTCOME_NAMES}
+RESERVED_SCENARIO_KEYS = {name_key(n) for n in RESERVED_SCENARIO_NAMES}
 RATES = st.floats(0.0, 1.0)
 
 
 @st.composite
 def deals(draw):
     """Valid deals of every basis, with any printable text a user might type as a name."""
-    names = draw(st.lists(NAMES.filter(lambda n: n not in RESERVED_OUTCOME_NAMES), min_size=1, max_size=4,
-                          unique=True))
+    names = draw(st.lists(NAMES.filter(lambda n: name_key(n) not in RESERVED_OUTCOME_KEYS), min_size=1,
+                          max_size=4, unique_by=name_key))
     outcomes = []
     for name in names:
         basis = draw(st.sampled_from(BASES))
@@ -207,8 +232,8 @@ def deals(draw):
             outcome["paid_in_month"] = draw(st.integers(1, 10))
         outcomes.append(outcome)
     outcomes[-1]["weight"] = 1 - sum(o["weight"] for o in outcomes[:-1])
-    scenario_names = draw(st.lists(NAMES.filter(lambda n: n not in RESERVED_SCENARIO_NAMES), max_size=3,
-                                   unique=True))
+    scenario_names = draw(st.lists(NAMES.filter(lambda n: name_key(n) not in RESERVED_SCENARIO_KEYS),
+                                   max_size=3, unique_by=name_key))
     scenarios = [{"name": s, "rates": draw(st.dictionaries(st.sampled_from(names), RATES)),
                   "commitments_met": draw(st.booleans())} for s in scenario_names]
     return deal_from_dict({
