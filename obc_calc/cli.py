@@ -9,20 +9,35 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 
 from obc_calc.errors import DealError
+from obc_calc.limits import finite_number, terminal_safe
 
 EXIT_BAD_INPUT = 2
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's usage errors: our exit code, one line
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+        self.exit(EXIT_BAD_INPUT, terminal_safe(f"{self.prog}: {message}") + "\n")
 
 
 def print_json(data: dict) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    # json.dumps escapes the C0 control codes but not DEL and the C1 codes (one of them starts a
+    # terminal escape sequence), which are escaped here: still the same JSON.
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    print(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def number_option(what: str, low: float, high: float):
+    """An argparse type for a number option: finite, from `low` to `high`, or one plain line (exit 2)."""
+    def parse(text: str) -> float:
+        try:
+            return finite_number(text, what, low, high)
+        except ValueError as error:  # argparse would replace the message with its own
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return parse
 
 
 def _command_modules() -> list:
@@ -45,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         args.run(args)
     except DealError as error:
         for line in error.lines():
-            print(line, file=sys.stderr)
+            print(terminal_safe(line), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader (e.g. `| head`) closed early: not an error; silence the flush at exit.

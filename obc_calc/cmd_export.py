@@ -6,6 +6,7 @@ import argparse
 
 from obc_calc.dealfile import load_deal
 from obc_calc.errors import DealError, Problem
+from obc_calc.limits import terminal_safe
 from obc_calc.workbook import save_workbook
 
 
@@ -15,7 +16,7 @@ def run(args: argparse.Namespace) -> None:
         save_workbook(deal, args.output)
     except OSError as error:
         raise DealError([Problem("", f"cannot write the workbook ({error.strerror})")], args.output) from None
-    print(f"Wrote {args.output}")
+    print(terminal_safe(f"Wrote {args.output}"))
 
 
 def add_command(commands) -> None:

@@ -6,6 +6,7 @@ import argparse
 
 from obc_calc.dealfile import load_deal, save_deal
 from obc_calc.errors import DealError, Problem
+from obc_calc.limits import terminal_safe
 from obc_calc.ratecard import deal_with_rate_card, read_rate_card
 from obc_calc.workbook_import import deal_from_workbook
 
@@ -15,7 +16,7 @@ def _save(deal, path: str) -> None:
         save_deal(deal, path)
     except OSError as error:
         raise DealError([Problem("", f"cannot write the deal ({error.strerror})")], path) from None
-    print(f"Wrote {path}")
+    print(terminal_safe(f"Wrote {path}"))
 
 
 def run_import(args: argparse.Namespace) -> None:

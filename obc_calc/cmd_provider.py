@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import print_json
+from obc_calc.cli import number_option, print_json
 from obc_calc.dealfile import load_deal
+from obc_calc.limits import MAX_MONEY, terminal_safe
 from obc_calc.provider import DeliveryCost, break_even_rate, max_shortfall, provider_scenarios
 from obc_calc.report import money, percent
 
@@ -22,6 +23,7 @@ def provider_view(deal, cost: DeliveryCost) -> dict:
 
 
 def view_text(view: dict) -> str:
+    """The view for a terminal: the deal's and scenarios' names are user text, so control codes go."""
     rate = view["break_even_rate"]
     lines = [
         f"{view['deal']}: the provider's view",
@@ -37,17 +39,7 @@ def view_text(view: dict) -> str:
     for s in view["scenarios"]:
         lines.append(f"{s['name'].ljust(width)}  {money(s['revenue']):>15}  {money(s['cost']):>15}  "
                      f"{money(s['margin']):>15}")
-    return "\n".join(lines)
-
-
-def _dollars(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in dollars") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a cost cannot be negative ({text})")
-    return value
+    return terminal_safe("\n".join(lines))
 
 
 def run(args: argparse.Namespace) -> None:
@@ -61,8 +53,10 @@ def run(args: argparse.Namespace) -> None:
 def add_command(commands) -> None:
     command = commands.add_parser("provider", help="the provider's margin, break-even rate and cash flow")
     command.add_argument("deal", help="the deal file (JSON)")
-    command.add_argument("--cost-fixed", type=_dollars, default=0.0, help="fixed delivery cost, dollars")
-    command.add_argument("--cost-per-student", type=_dollars, default=0.0,
+    command.add_argument("--cost-fixed", type=number_option("the fixed delivery cost", 0.0, MAX_MONEY),
+                         default=0.0, help="fixed delivery cost, dollars")
+    command.add_argument("--cost-per-student", default=0.0,
+                         type=number_option("the delivery cost per student", 0.0, MAX_MONEY),
                          help="delivery cost per student served, dollars")
     command.add_argument("--format", choices=["table", "json"], default="table")
     command.set_defaults(run=run)

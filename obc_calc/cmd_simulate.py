@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import math
 
-from obc_calc.cli import print_json
+from obc_calc.cli import number_option, print_json
 from obc_calc.dealfile import load_deal
+from obc_calc.limits import MAX_MONEY, shown, terminal_safe
 from obc_calc.model import Deal
 from obc_calc.report import money, percent
 from obc_calc.scenarios import expected
@@ -40,6 +40,7 @@ def figures(deal: Deal, result: SimulationResult, budget_line: float, earnings_s
 
 
 def figures_text(data: dict) -> str:
+    """The figures for a terminal: the deal's and outcomes' names are user text, so control codes go."""
     risk = data["risk"]
     low, high = risk["students_served_low"], risk["students_served_high"]
     served = f"{low:,}" if low == high else f"{low:,} to {high:,}"
@@ -68,7 +69,7 @@ def figures_text(data: dict) -> str:
     ]
     width = max(len(name) for name in data["expected_payments"])
     lines += [f"  {name:{width}}  {money(value):>14}" for name, value in data["expected_payments"].items()]
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def run(args: argparse.Namespace) -> None:
@@ -86,22 +87,10 @@ def _whole_number(low: int, high: int):
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        except ValueError:  # also an integer too long for Python to read
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value:,} is not between {low:,} and {high:,}")
-        return value
-    return parse
-
-
-def _number(low: float, high: float, wanted: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and low <= value <= high):
-            raise argparse.ArgumentTypeError(f"{text!r} is not {wanted}")
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not between {low:,} and {high:,}")
         return value
     return parse
 
@@ -121,11 +110,12 @@ def add_command(commands) -> None:
     )
     command.add_argument("--format", choices=["table", "json"], default="table")
     command.add_argument(
-        "--budget-line", type=_number(0.0, math.inf, "a dollar amount of 0 or more"), default=None,
+        "--budget-line", type=number_option("the budget line", 0.0, MAX_MONEY), default=None,
         help="dollars; the chance the total exceeds it is printed (default: the expected total)",
     )
     command.add_argument(
-        "--earnings-share", type=_number(0.0, 1.0, "a share from 0 to 1"), default=DEFAULT_EARNINGS_SHARE,
+        "--earnings-share", type=number_option("the earnings share", 0.0, 1.0),
+        default=DEFAULT_EARNINGS_SHARE,
         help="share of the pool; the chance the provider earns less is printed (default 0.5)",
     )
     command.set_defaults(run=run)

@@ -13,6 +13,7 @@ import re
 # Money and counts: every figure stays exact in cents as a float (2**53 cents is about $90 trillion).
 MAX_MONEY = 10_000_000_000_000.0  # $10 trillion, exclusive
 MAX_STUDENTS = 10_000_000  # exclusive
+MAX_MIN_SESSIONS = 10_000  # sessions to count as served: a school year has about 180 days
 
 # What grows in a deal.
 MAX_OUTCOMES = 50
@@ -28,12 +29,17 @@ MAX_DEAL_BYTES = 2_000_000  # a deal file, or a share link's JSON once inflated
 MAX_LINK_CHARS = 200_000  # the query value, before decoding
 
 # Uploaded and read files.
-MAX_UPLOAD_MB = 100  # Streamlit's upload limit (server.maxUploadSize): a full 1,048,576-row results CSV fits
+MAX_UPLOAD_MB = 50  # Streamlit's upload limit (server.maxUploadSize): a full 1,048,576-row results CSV fits
 MAX_FILE_BYTES = MAX_UPLOAD_MB * 1024 * 1024  # any file read by the CLI or the app
 MAX_ROWS = 1_048_576  # Excel's own row limit, header included
 MAX_COLUMNS = 256  # a results file or rate card needs a handful
 MAX_XLSX_ENTRIES = 2_000  # parts in an .xlsx archive
 MAX_XLSX_INFLATED_BYTES = 1_000_000_000  # an .xlsx once inflated: a full 1,048,576-row sheet fits
+MAX_XLSX_PART_BYTES = 100_000_000  # one .xlsx part kept whole (shared strings, styles), inflated
+MAX_WORKBOOK_CELLS = 1_000_000  # filled cells kept from a budget workbook's sheets: far more than any deal's
+
+# Text a spreadsheet may run as a formula or a command when a CSV field or a cell begins with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Messages quote a bad value up to this many characters.
 MAX_QUOTED_CHARS = 40
@@ -44,6 +50,9 @@ _TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def shown(value) -> str:
     """A value quoted in a message: its repr, cut to a short prefix, with no control codes."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        # Python refuses to print integers of over 4,300 digits; none is worth quoting whole.
+        return f"a number of about {int(value.bit_length() * math.log10(2)):,} digits"
     text = repr(value) if isinstance(value, str) else str(value)
     text = _TERMINAL.sub("?", text)
     if len(text) > MAX_QUOTED_CHARS:

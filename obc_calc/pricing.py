@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
+from obc_calc.limits import MAX_MONEY, shown
 from obc_calc.model import Deal
+
+
+def check_dollars(amount: float, what: str) -> None:
+    """A typed amount of dollars: finite, from $0 to the money limit, or ValueError with one sentence."""
+    try:
+        is_number = isinstance(amount, numbers.Real) and not isinstance(amount, bool)
+        value = float(amount) if is_number else math.nan
+    except OverflowError:  # an integer too large for a float (and too long to quote)
+        value = math.inf
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number of dollars")
+    if not 0 <= value <= MAX_MONEY:
+        raise ValueError(f"{what} must be from $0 to ${MAX_MONEY:,.0f}, not {shown(value)}")
 
 
 @dataclass(frozen=True)
 class PerPupilPrice:
     base: float  # base paid per student
     outcomes: float  # the most paid on outcomes per student
+
+    def __post_init__(self):
+        check_dollars(self.base, "the base price per student")
+        check_dollars(self.outcomes, "the outcome price per student")
 
     @property
     def total(self) -> float:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from obc_calc.model import Deal, Scenario
-from obc_calc.pricing import per_pupil_price
+from obc_calc.pricing import check_dollars, per_pupil_price
 from obc_calc.scenarios import ScenarioResult, all_scenarios, evaluate, expected
 from obc_calc.schedule import monthly_schedule
 
@@ -19,6 +19,10 @@ BREAK_EVEN_TOLERANCE = 1e-9
 class DeliveryCost:
     fixed: float = 0.0
     per_student: float = 0.0
+
+    def __post_init__(self):
+        check_dollars(self.fixed, "the fixed delivery cost")
+        check_dollars(self.per_student, "the delivery cost per student")
 
     def for_students(self, students_served: int) -> float:
         return self.fixed + self.per_student * students_served

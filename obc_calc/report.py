@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from obc_calc.flags import Flag, deal_flags
+from obc_calc.limits import terminal_safe
 from obc_calc.model import Deal
 from obc_calc.scenarios import ScenarioResult, evaluate, expected, floor, maximum
 
@@ -54,13 +56,24 @@ def deal_report(deal: Deal) -> DealReport:
 def cents(amount: float, places: int = 2) -> float:
     """Round as Excel's ROUND and invoices do: halves away from zero ($0.625 -> $0.63), on the
     15 significant digits Excel keeps, so the app, the CLI and the workbooks agree."""
+    if not math.isfinite(amount) or abs(amount) >= 1e15:
+        # No cents among 15 significant digits (and Decimal's 28 digits could not hold them).
+        return float(f"{amount:.15g}")
     step = Decimal(1).scaleb(-places)
     return float(Decimal(f"{amount:.15g}").quantize(step, rounding=ROUND_HALF_UP))
 
 
+def cents_down(amount: float) -> float:
+    """Cut to the cent, as Excel's ROUNDDOWN does on its 15 significant digits: a line capped at
+    an allocation of $33.333... pays $33.33, so capped lines never add up past the pool."""
+    if not math.isfinite(amount) or abs(amount) >= 1e15:
+        return float(f"{amount:.15g}")
+    return float(Decimal(f"{amount:.15g}").quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+
+
 def money(value: float | None, with_cents: bool = True) -> str:
     """Dollars with thousands separators: -$1,234.56, or whole dollars without cents."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "n/a"
     places = 2 if with_cents else 0
     rounded = cents(value, places)
@@ -83,6 +96,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def report_text(report: DealReport) -> str:
+    """The report for a terminal: names and flags are user text, so control codes are replaced."""
     deal = report.deal
     lines = [
         deal.name,
@@ -109,4 +123,4 @@ def report_text(report: DealReport) -> str:
         lines.append("No flags.")
     for flag in report.flags:
         lines.append(f"[{flag.level}] {flag.code}: {flag.message}")
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))

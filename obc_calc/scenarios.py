@@ -120,7 +120,8 @@ def maximum(deal: Deal) -> ScenarioResult:
     """The contract value, what the district encumbers: the base and every full allocation.
 
     A capped tier can never pay in full, but the contract's not-to-exceed still includes it,
-    so each allocation is counted whole here.
+    so each allocation is counted whole here. The allocations add up to the pool (Deal.allocation
+    divides by the weights' sum), so this is the total cost, never more.
     """
     full = tuple(
         OutcomeResult(o.name, 1.0, float(deal.eligible(o)), deal.allocation(o), deal.allocation(o))

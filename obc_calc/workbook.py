@@ -2,7 +2,8 @@
 
 Sheets: Summary (deal inputs, headline figures, flags), Rate Card (one row per outcome),
 Scenarios (the expected case, then the deal's scenarios), Schedule (monthly and fiscal-year
-payments of a chosen scenario) and Notes (how each basis pays, commitments, provenance).
+payments of a chosen scenario) and Notes (how each basis pays, commitments, provenance; its text,
+and the writing of user text, are in obc_calc.workbook_notes).
 
 Conventions a budget office knows: inputs in blue on a light fill; cells that follow another
 cell until someone types over them (a scenario rate left at the expected rate, eligible students
@@ -18,17 +19,29 @@ from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter as col
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from obc_calc import __version__
 from obc_calc.flags import deal_flags
 from obc_calc.model import BASES, DATA_SOURCES, Deal
-from obc_calc.rules import RATE_TOLERANCE, describe_basis
+from obc_calc.rules import RATE_TOLERANCE
+from obc_calc.workbook_notes import COMMITMENT_HEADER as COMMITMENT_HEADER  # workbook_import reads it here
+from obc_calc.workbook_notes import (
+    HEADER_FONT,
+    INPUT_FILL,
+    INPUT_FONT,
+    LINK_FONT,
+    SUMMARY_MEANINGS,
+    TITLE_FONT,
+    header_row,
+    notes_sheet,
+    put_input_text,
+    put_text,
+    set_widths,
+    text_width,
+)
 
 SUMMARY, RATE_CARD, SCENARIOS, SCHEDULE, NOTES = "Summary", "Rate Card", "Scenarios", "Schedule", "Notes"
 RC = "'Rate Card'"  # the sheet name as a formula writes it
@@ -38,13 +51,6 @@ RATE = "0.0%"
 COUNT = "#,##0"
 FISCAL_YEAR = '"FY"0'
 TOL = f"{RATE_TOLERANCE:.0E}".replace("E-0", "E-")  # 1E-9, as Excel writes it
-
-INPUT_FONT = Font(color="0000FF")
-LINK_FONT = Font(color="008000")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-TITLE_FONT = Font(bold=True, size=14)
 
 # Summary inputs: (label in column A, defined name of the value cell in column B, number format).
 SUMMARY_INPUTS: tuple[tuple[str, str | None, str | None], ...] = (
@@ -105,7 +111,6 @@ YES, NO = "Yes", "No"
 SCHEDULE_MONTHS = 60  # the longest term a deal may have; rows past the term stay blank
 SCHEDULE_FISCAL_YEARS = 6  # 60 months touch at most six fiscal years
 SCHEDULE_HEADER_ROW = 6
-COMMITMENT_HEADER = ("Commitment", "Description")
 
 
 def payment_header(outcome_name: str) -> str:
@@ -113,16 +118,6 @@ def payment_header(outcome_name: str) -> str:
 
 
 # ---------------------------------------------------------------- cell helpers
-
-
-def put_text(ws, row: int, column: int, text: str | None):
-    """User text as a string cell: openpyxl would take a leading '=' as a formula."""
-    cell = ws.cell(row, column)
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text or "")
-    cell.data_type = "s"
-    if cell.value.startswith(("=", "+", "-", "@")):
-        cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
-    return cell
 
 
 def put(ws, row: int, column: int, value, number_format: str | None = None, style: str = "derived"):
@@ -134,19 +129,6 @@ def put(ws, row: int, column: int, value, number_format: str | None = None, styl
     elif style == "link":
         cell.font, cell.fill = LINK_FONT, INPUT_FILL
     return cell
-
-
-def put_input_text(ws, row: int, column: int, text: str | None):
-    cell = put_text(ws, row, column, text)
-    cell.font, cell.fill = INPUT_FONT, INPUT_FILL
-    return cell
-
-
-def header_row(ws, row: int, headers: list[str], first_column: int = 1) -> None:
-    for i, title in enumerate(headers):
-        cell = put_text(ws, row, first_column + i, title)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def validate(ws, cells: str, kind: str, values: tuple[str, ...] = (), minimum: int = 0,
@@ -170,16 +152,6 @@ def validate(ws, cells: str, kind: str, values: tuple[str, ...] = (), minimum: i
     rule.showErrorMessage = True
     rule.sqref = MultiCellRange(cells)
     ws.add_data_validation(rule)
-
-
-def set_widths(ws, widths: dict[int, float]) -> None:
-    for column, width in widths.items():
-        ws.column_dimensions[col(column)].width = width
-
-
-def text_width(*texts: str | None, low: float = 10, high: float = 60) -> float:
-    longest = max((len(t or "") for t in texts), default=0)
-    return max(low, min(high, longest + 2))
 
 
 def define(wb: Workbook, name: str, sheet: str, cell: str) -> None:
@@ -237,20 +209,6 @@ def _summary(wb: Workbook, ws, lay: Layout) -> None:
               deal.term.months, deal.term.fiscal_year_start_month, deal.term.base_upfront_share,
               deal.risk.correlation, deal.risk.students_served_low, deal.risk.students_served_high,
               deal.risk.commitments_miss_probability]
-    meanings = [
-        "", "", "", "",
-        "Students the deal plans to serve.",
-        "The most the district can pay: the base plus the whole performance pool.",
-        "Share of the total cost paid only when outcomes are met.",
-        "fixed: the base is paid in full; per_student: per student actually served.",
-        "", "", "Months the term lasts (1 to 60).",
-        "A fiscal year is named by the calendar year it ends in.",
-        "Share of the base paid in the first month; the rest is spread evenly over the term.",
-        "How strongly the outcomes' rates move together in the simulation (0 to 0.95).",
-        "Fewest students the simulation may serve (blank: all planned students).",
-        "Most students the simulation may serve (blank: all planned students).",
-        "Chance the simulation draws a year in which the district misses its commitments.",
-    ]
     for i, ((label, name, number_format), value) in enumerate(zip(SUMMARY_INPUTS, values, strict=True)):
         row = SUMMARY_FIRST_INPUT_ROW + i
         put_text(ws, row, 1, label)
@@ -258,7 +216,7 @@ def _summary(wb: Workbook, ws, lay: Layout) -> None:
             put_input_text(ws, row, 2, value)
         else:
             put(ws, row, 2, value, number_format, "input")
-        put_text(ws, row, 3, meanings[i])
+        put_text(ws, row, 3, SUMMARY_MEANINGS[i])
         if name:
             define(wb, name, SUMMARY, f"B{row}")
     rows = {label: SUMMARY_FIRST_INPUT_ROW + i for i, (label, _, _) in enumerate(SUMMARY_INPUTS)}
@@ -325,7 +283,10 @@ def _rate_card(ws, lay: Layout) -> None:
             start, pays = tier_headers(slot)
             put(ws, r, lay.rc_headers.index(start) + 1, tier.min_rate if tier else None, RATE, "input")
             put(ws, r, lay.rc_headers.index(pays) + 1, tier.payout if tier else None, RATE, "input")
-        put(ws, r, lay.rc_headers.index("Allocation") + 1, f"=Pool*{c['Weight']}{r}", MONEY)
+        # As Deal.allocation splits the pool: by weight over the weights' sum, which is 1 only within
+        # a tolerance, so the allocations never add up to more than the pool.
+        weights = f"${c['Weight']}${lay.rc_first}:${c['Weight']}${lay.rc_last}"
+        put(ws, r, lay.rc_headers.index("Allocation") + 1, f"=Pool*{c['Weight']}{r}/SUM({weights})", MONEY)
         put(ws, r, lay.rc_headers.index("Price per achieving student") + 1,
             f'=IF({c["Basis"]}{r}="per_student",{c["Allocation"]}{r}/{c["Eligible students"]}{r},"")', MONEY)
     total = lay.rc_total_row
@@ -488,56 +449,6 @@ def _fiscal_years(ws, lay: Layout, left: int, first: int, last: int) -> None:
     ws.column_dimensions[fy].width = 12
 
 
-BASIS_NOTES = (
-    ("per_student", "Pays a fixed price for each student who meets the threshold: the allocation times the "
-                    "achievement rate times the share of planned students served."),
-    ("cohort_threshold", "Pays all of its allocation once the share of students meeting the threshold "
-                         "reaches the target rate; nothing below it."),
-    ("tiered", "Pays the payout of the highest tier whose starting rate the cohort reaches; nothing below "
-               "the first tier."),
-    ("linear", "Pays nothing at or below the floor rate, rising in a straight line to all of its allocation "
-               "at the target rate."),
-)
-
-
-def _notes(ws, lay: Layout, made_at: datetime) -> None:
-    deal = lay.deal
-    put_text(ws, 1, 1, "Notes").font = TITLE_FONT
-    lines = [
-        ("Made by", f"obc_calc {__version__} on {made_at:%Y-%m-%d %H:%M} UTC"),
-        ("Inputs", "Blue cells on a light fill are inputs. Green cells follow another cell (a scenario "
-                   "rate left at the outcome's expected rate, eligible students left at all students, "
-                   "payment left in the term's last month) until you type a value over them."),
-        ("Rates at an edge", "A rate exactly at a target or tier start counts as reaching it."),
-        ("Commitments", "If the district misses its commitments (Commitments met = No), it pays the full "
-                        "contract value: the whole base and every full allocation."),
-        ("Adding outcomes", "To add or remove outcomes or scenarios, change the deal in the app and "
-                            "export again; the formulas cover the outcomes and scenarios the workbook "
-                            "was made with."),
-    ]
-    for i, (label, text) in enumerate(lines):
-        put_text(ws, 3 + i, 1, label).font = HEADER_FONT
-        put_text(ws, 3 + i, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
-    row = 4 + len(lines)
-    header_row(ws, row, ["Payment basis", "How it pays"])
-    for i, (basis, text) in enumerate(BASIS_NOTES):
-        put_text(ws, row + 1 + i, 1, basis)
-        put_text(ws, row + 1 + i, 2, text)
-    row += len(BASIS_NOTES) + 2
-    header_row(ws, row, ["Outcome", "How it pays (when the workbook was made)", "Data source"])
-    for i, outcome in enumerate(deal.outcomes):
-        put_text(ws, row + 1 + i, 1, outcome.name)
-        put_text(ws, row + 1 + i, 2, describe_basis(outcome))
-        put_text(ws, row + 1 + i, 3, outcome.data_source)
-    row += len(deal.outcomes) + 2
-    header_row(ws, row, list(COMMITMENT_HEADER))
-    for i, commitment in enumerate(deal.commitments):
-        put_input_text(ws, row + 1 + i, 1, commitment.name)
-        put_input_text(ws, row + 1 + i, 2, commitment.description)
-    set_widths(ws, {1: text_width("Payment basis", *(o.name for o in deal.outcomes),
-                                  *(c.name for c in deal.commitments), low=20, high=40), 2: 100, 3: 14})
-
-
 def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     """The deal's budget workbook (an openpyxl Workbook, not yet saved)."""
     lay = Layout(deal)
@@ -546,7 +457,7 @@ def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     _rate_card(wb.create_sheet(RATE_CARD), lay)
     _scenarios(wb.create_sheet(SCENARIOS), lay)
     _schedule(wb.create_sheet(SCHEDULE), lay)
-    _notes(wb.create_sheet(NOTES), lay, made_at or datetime.now(UTC))
+    notes_sheet(wb.create_sheet(NOTES), deal, made_at or datetime.now(UTC))
     for ws in wb.worksheets:
         fit_to_page_width(ws)
     return wb

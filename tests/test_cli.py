@@ -1,13 +1,16 @@
 """`python -m obc_calc evaluate`: JSON for programs, a table for people, status 2 on bad input."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from obc_calc.cli import main
+from obc_calc.cli import main, print_json
+from obc_calc.report import deal_report, report_text
+from tests.helpers import make_deal
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "example_deal.json"
@@ -100,3 +103,29 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["evaluate", str(EXAMPLE), "--format", "xml"])
     assert caught.value.code == 2
+
+
+def test_tables_carry_no_escape_codes():
+    # Names refuse control codes; a deal changed in code afterwards still prints safely.
+    deal = make_deal(district="\x1b]0;title\x07")
+    deal = deal.model_copy(update={"name": "Deal\x1b[2J", "outcomes": [
+        deal.outcomes[0].model_copy(update={"name": "Growth\x9b31m"})]})
+    text = report_text(deal_report(deal))
+    assert "\x1b" not in text and "\x9b" not in text
+    assert text.startswith("Deal?[2J\n") and "Growth?31m" in text
+
+
+def test_json_output_escapes_every_control_code(capsys):
+    print_json({"name": "a\x1b[2J\x9b\x7fz"})
+    out = capsys.readouterr().out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out)
+    assert json.loads(out) == {"name": "a\x1b[2J\x9b\x7fz"}
+
+
+def test_error_lines_carry_no_escape_codes(capsys, tmp_path):
+    data = json.loads(EXAMPLE.read_text())
+    data["scenarios"][0]["rates"] = {"\x1b[2J\x9b": 0.5}
+    path = tmp_path / "deal.json"
+    path.write_text(json.dumps(data))
+    assert main(["evaluate", str(path)]) == 2
+    assert capsys.readouterr().err == f"{path}: scenarios[0].rates.?[2J?: there is no outcome by that name\n"

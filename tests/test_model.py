@@ -190,3 +190,20 @@ def test_every_problem_is_reported_at_once():
         d["outcomes"][3]["floor_rate"] = 0.95
         d["scenarios"][0]["students_served"] = 5000
     assert len(problems_of(break_two)) == 2
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", float("nan")])
+def test_the_version_is_the_integer_one(version):
+    assert only(lambda d: d.update(schema_version=version)) == (
+        f"deal.json: schema_version: this program reads deal files of version 1, not {version!r}")
+
+
+@pytest.mark.parametrize("value", ["true", 1, 0, "no", None])
+def test_commitments_met_is_true_or_false(value):
+    assert only(lambda d: d["scenarios"][0].update(commitments_met=value)) == (
+        f"deal.json: scenarios[0].commitments_met: input should be a valid boolean (got {value!r})")
+
+
+def test_a_json_integer_is_a_number():
+    deal = make_deal(total_cost=100_000, performance_share=1, outcomes=[{"name": "Growth", "weight": 1}])
+    assert (deal.total_cost, deal.performance_share, deal.outcomes[0].weight) == (100_000.0, 1.0, 1.0)

@@ -6,8 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from obc_calc import limits
 from obc_calc.cli import main
 from obc_calc.dealfile import load_deal
+from obc_calc.pricing import PerPupilPrice
 from obc_calc.provider import (
     DeliveryCost,
     ProviderScenario,
@@ -112,3 +114,18 @@ def test_cli_table_and_bad_cost(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["provider", str(EXAMPLE), "--cost-fixed", "lots"])
     assert caught.value.code == 2
+
+
+def test_typed_prices_and_costs_are_finite_and_within_limits():
+    for bad in (float("nan"), float("inf"), -1.0, 1e14, 10**400, True, "5"):
+        with pytest.raises(ValueError, match="delivery cost"):
+            DeliveryCost(fixed=bad)
+        with pytest.raises(ValueError, match="price per student"):
+            PerPupilPrice(base=100.0, outcomes=bad)
+    assert DeliveryCost(limits.MAX_MONEY, 0).for_students(1) == limits.MAX_MONEY
+
+
+def test_cli_reads_a_thousands_separator(capsys):
+    assert main(["provider", str(EXAMPLE), "--cost-fixed", "200,000", "--cost-per-student", "900",
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cost_fixed"] == 200_000

@@ -154,3 +154,15 @@ def test_zero_share_has_no_pool_to_earn():
     deal = make_deal(performance_share=0.0)
     assert expected(deal).pool_earned_share is None
     assert expected(deal).total == pytest.approx(100_000)
+
+
+def test_weights_that_add_up_to_exactly_one_keep_their_figures():
+    # 0.3333333 + 0.3333333 + 0.3333334 is 1.0 exactly: each allocation is pool x weight, as before.
+    weights = [0.3333333, 0.3333333, 0.3333334]
+    deal = make_deal(total_cost=9_999_999_999_999.99, performance_share=1.0,
+                     outcomes=[{"name": n, "weight": w} for n, w in zip("ABC", weights, strict=True)])
+    pool = 9_999_999_999_999.99
+    assert [deal.allocation(o) for o in deal.outcomes] == [pool * w for w in weights]
+    # 3,333,332,999,999.9967 twice and 3,333,333,999,999.9967 add up to the pool.
+    assert sum(deal.allocation(o) for o in deal.outcomes) <= pool
+    assert maximum(deal).total <= deal.total_cost

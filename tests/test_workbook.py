@@ -276,3 +276,21 @@ def test_number_formats_inputs_and_frozen_headers():
     assert rate_rules and (rate_rules[0].formula1, rate_rules[0].formula2) == ("0", "1")
     assert "G2" in rate_rules[0].sqref
 
+
+
+def test_allocations_split_the_pool_by_the_weights_sum(tmp_path):
+    """Weights adding up to 1.0000009 (within the tolerance): the pool is split by weight over the
+    weights' sum, so the workbook's Maximum is the total cost, as obc_calc's is, not $9,000,000 more."""
+    weights = {"A": 0.3333336, "B": 0.3333336, "C": 0.3333337}
+    deal = deal_from_dict({
+        "schema_version": 1, "name": "Weights", "students": 100, "total_cost": 9_999_999_999_999.99,
+        "performance_share": 1.0, "outcomes": [{"name": n, "weight": w} for n, w in weights.items()],
+    })
+    book = Evaluated(deal, tmp_path / "weights.xlsx")
+    allocation = book.column("Rate Card", "Allocation")
+    for j, outcome in enumerate(deal.outcomes):
+        assert close(book.get("Rate Card", f"{allocation}{2 + j}"), deal.allocation(outcome)), outcome.name
+    # A = B = 9,999,999,999,999.99 x 3,333,336 / 10,000,009; C likewise with 3,333,337: the pool.
+    assert close(book.get("Rate Card", f"{allocation}2"), 3_333_333_000_000.2967)
+    maximum_row = book.label_row("Summary", "Maximum (contract value)")
+    assert close(book.get("Summary", f"B{maximum_row}"), 9_999_999_999_999.99)
