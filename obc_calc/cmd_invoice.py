@@ -5,21 +5,33 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from obc_calc.cli import print_json
+from obc_calc.cli import number_option, print_json
 from obc_calc.dealfile import load_deal
 from obc_calc.errors import DealError, Problem
 from obc_calc.invoice_excel import invoice_workbook
-from obc_calc.report import money, percent
+from obc_calc.limits import MAX_MIN_SESSIONS, terminal_safe
+from obc_calc.report import cents, money, percent
 from obc_calc.results_file import ReadOptions, read_results
-from obc_calc.settle import MISSING_RULES, Invoice, SettleOptions, invoice_csv, invoice_to_dict, settle
+from obc_calc.settle import (
+    MISSING_RULES,
+    Invoice,
+    SettleOptions,
+    default_period,
+    excel_number,
+    invoice_csv,
+    invoice_to_dict,
+    period_problem,
+    settle,
+)
+from obc_calc.user_file import read_file
 
 
 def run(args: argparse.Namespace) -> None:
     deal = load_deal(args.deal)
     read_options = ReadOptions(min_sessions=args.min_sessions, columns=column_map(args.map))
-    results = read_results(_read_bytes(args.results), args.results, deal, read_options)
+    results = read_results(read_file(args.results, args.results), args.results, deal, read_options)
     invoice = settle(deal, results, SettleOptions(
-        period=args.period or f"Settle-up of {Path(args.results).name}",
+        period=args.period or default_period(args.results),
         missing=args.missing,
         commitments_met=not args.commitments_missed,
     ))
@@ -47,13 +59,6 @@ def column_map(pairs: list[str]) -> dict[str, str]:
     return columns
 
 
-def _read_bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise DealError([Problem("", f"cannot read the file ({error.strerror})")], path) from None
-
-
 def _write(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
@@ -61,14 +66,23 @@ def _write(path: str, data: bytes) -> None:
         raise DealError([Problem("", f"cannot write the file ({error.strerror})")], path) from None
 
 
-def _minimum(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("the minimum number of sessions cannot be negative")
-    return value
+def _period(text: str) -> str:
+    problem = period_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _price(price: float | None) -> str:
+    if price is None:
+        return ""
+    price = excel_number(price)
+    # A price that is not whole cents shows 4 places: $13,333.33 x 3 would not make the $40,000 paid.
+    return money(price) if cents(price) == price else f"${price:,.4f}"
 
 
 def invoice_text(invoice: Invoice) -> str:
+    """The invoice for a terminal; control codes in user text (names, the period) cannot reach it."""
     commitments = "met" if invoice.commitments_met else "missed"
     lines = [
         f"Invoice: {invoice.deal_name}",
@@ -77,12 +91,12 @@ def invoice_text(invoice: Invoice) -> str:
         f"missing values {invoice.missing_rule}; commitments {commitments}",
         "",
     ]
-    rows = [["Outcome", "Eligible", "Achievers", "Rate", "Threshold", "Payment"]]
+    rows = [["Outcome", "Eligible", "Achievers", "Rate", "Threshold", "Price", "Payment"]]
     for line in invoice.outcomes:
         rows.append([line.name, f"{line.eligible:,}", f"{line.achievers:,}", percent(line.rate),
-                     line.threshold, money(line.payment)])
-    rows += [["Base", "", "", "", "", money(invoice.base_due)],
-             ["Total due", "", "", "", "", money(invoice.total_due)]]
+                     line.threshold, _price(line.price), money(line.payment)])
+    rows += [["Base", "", "", "", "", "", money(invoice.base_due)],
+             ["Total due", "", "", "", "", "", money(invoice.total_due)]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
@@ -91,18 +105,19 @@ def invoice_text(invoice: Invoice) -> str:
             lines.append("  ".join("-" * w for w in widths))
     if invoice.notes:
         lines += ["", "Notes:"] + [f"- {note}" for note in invoice.notes]
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def add_command(commands) -> None:
     command = commands.add_parser("invoice", help="settle up: the invoice due from student-level results")
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("results", help="the results file (CSV or XLSX), one row per student")
-    command.add_argument("--period", help="the period's name, such as 'End of year 2026-27'")
+    command.add_argument("--period", type=_period, help="the period's name, such as 'End of year 2026-27'")
     command.add_argument("--format", choices=["table", "json"], default="table")
     command.add_argument("--missing", choices=MISSING_RULES, default="excluded",
                          help="students with no value: left out of the rate, or counted as not achieved")
-    command.add_argument("--min-sessions", type=_minimum, metavar="N",
+    minimum = number_option("the minimum number of sessions", 0, MAX_MIN_SESSIONS)
+    command.add_argument("--min-sessions", type=minimum, metavar="N",
                          help="the served column counts sessions; N or more counts as served")
     command.add_argument("--map", action="append", default=[], metavar="COLUMN=OUTCOME",
                          help="read COLUMN as an outcome (or as student_id or served); repeat as needed")

@@ -1,10 +1,9 @@
 """Settle-up: from checked student-level results to the invoice due for a period.
 
-Counting is ours; paying is the scenarios' rules: the measured rates and the students served go
-into a Scenario, and `evaluate` prices it, so an invoice always equals the scenario evaluation at
-the same rates. See docs/settle-up.md for what the rate and the achievers mean.
-Each line (base and every outcome) is rounded to the cent, half up as Excel's ROUND does, and the
-totals add the rounded lines, as a real invoice does.
+Counting is ours. A per-student outcome pays its price for each achiever counted, since an invoice
+that says "12 achievers" must pay for 12; the other bases and the base are the scenarios' rules,
+priced by `evaluate` at the measured rates (docs/settle-up.md says why). Each line is rounded to
+the cent, half up as Excel's ROUND does, and the totals add the rounded lines, as invoices do.
 """
 
 from __future__ import annotations
@@ -13,18 +12,19 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
 
 from obc_calc.errors import DealError, Problem
+from obc_calc.limits import FORMULA_STARTS, MAX_NAME_CHARS, has_control_characters, shown, terminal_safe
 from obc_calc.model import Deal, Outcome, Scenario
-from obc_calc.report import cents
+from obc_calc.report import cents, cents_down
 from obc_calc.results_file import ResultsTable
 from obc_calc.scenarios import ScenarioResult, evaluate
 
 MISSING_RULES = ("excluded", "not_achieved")
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class OutcomeLine:
     eligible: int  # students the rate counts
     achievers: int
     rate: float
+    price: float | None  # per achiever, per-student outcomes only: see price_per_achiever
     payment: float  # to the cent
 
     @property
@@ -81,16 +82,42 @@ class Invoice:
         return cents(self.base_due + self.performance_due)
 
 
-def excel_threshold(value: float) -> float:
-    """The threshold as the workbook's criterion (">="&cell) reads it: written with 15 digits."""
+def excel_number(value: float) -> float:
+    """A number as a workbook keeps it, with 15 significant digits: a threshold as the criterion
+    (">="&cell) reads it, a price as the invoice shows it ($142, not $142.00000000000003)."""
     return float(f"{value:.15g}")
 
 
+def price_per_achiever(deal: Deal, outcome: Outcome) -> float | None:
+    """What a per-student outcome pays for one achiever: its allocation over the students the deal
+    lists as eligible for it. None for the other bases, which pay on the rate, not per head."""
+    if outcome.basis != "per_student":
+        return None
+    return deal.allocation(outcome) / deal.eligible(outcome)
+
+
+def period_problem(period: str) -> str | None:
+    """What is wrong with a period's name, or None: it heads the invoice, so it is a short plain name."""
+    if len(period) > MAX_NAME_CHARS:
+        return f"{len(period):,} characters is more than the {MAX_NAME_CHARS} a period's name may have"
+    if has_control_characters(period):
+        return f"{shown(period)} holds control characters (such as terminal escape codes); type plain text"
+    return None
+
+
+def default_period(filename: str) -> str:
+    """'Settle-up of results.csv': a period named after the results file, which may hold anything a
+    file name can, so made a valid period (control codes replaced, cut to the length of a name)."""
+    return terminal_safe(f"Settle-up of {PurePath(filename).name}")[:MAX_NAME_CHARS]
+
+
 def settle(deal: Deal, results: ResultsTable, options: SettleOptions | None = None) -> Invoice:
-    """Count achievers per outcome among served students and price the rates by the rate card."""
+    """Count achievers per outcome among served students and price them by the rate card."""
     options = options or SettleOptions()
     if options.missing not in MISSING_RULES:
         raise DealError([Problem("missing values", f"the rule must be one of {', '.join(MISSING_RULES)}")])
+    if problem := period_problem(options.period):
+        raise DealError([Problem("period", problem)])
     served = results.served
     n_served = int(served.sum())
     if n_served > deal.students:
@@ -102,7 +129,7 @@ def settle(deal: Deal, results: ResultsTable, options: SettleOptions | None = No
     counts = [_count(outcome, results, options.missing) for outcome in deal.outcomes]
     rates = {o.name: (a / e if e else 0.0) for o, (_, a, e) in zip(deal.outcomes, counts, strict=True)}
     scenario = Scenario(
-        name=options.period or "Settle-up", rates=rates, students_served=n_served,
+        name=options.period.strip() or "Settle-up", rates=rates, students_served=n_served,
         commitments_met=options.commitments_met,
     )
     priced = evaluate(deal, scenario)
@@ -136,7 +163,7 @@ def _count(outcome: Outcome, results: ResultsTable, rule: str) -> tuple[int, int
     if outcome.threshold_value is None:
         achieved = values == 1.0
     else:
-        achieved = values >= excel_threshold(outcome.threshold_value)  # NaN compares False
+        achieved = values >= excel_number(outcome.threshold_value)  # NaN compares False
     achievers = int((served & achieved).sum())
     eligible = int(served.sum()) - (missing if rule == "excluded" else 0)
     return missing, achievers, eligible
@@ -147,19 +174,27 @@ def _line(deal: Deal, outcome: Outcome, priced: ScenarioResult, rule: str, not_s
     missing, achievers, eligible = counts
     priced_line = next(line for line in priced.outcomes if line.name == outcome.name)
     measured = outcome.threshold_value is not None
+    allocation = deal.allocation(outcome)
+    price = price_per_achiever(deal, outcome)
+    payment = priced_line.payment  # the full allocation when the district missed its commitments
+    if price is not None and priced.commitments_met:
+        # More achievers than the deal lists as eligible cannot pay more than the allocation.
+        payment = min(allocation, price * achievers)
     return OutcomeLine(
         name=outcome.name,
         basis=outcome.basis,
         threshold=f"value >= {outcome.threshold_value:g}" if measured else "achieved (flag 1)",
         threshold_value=outcome.threshold_value,
-        allocation=deal.allocation(outcome),
+        allocation=allocation,
         not_served=not_served,
         missing=missing,
         left_out=missing if rule == "excluded" else 0,
         eligible=eligible,
         achievers=achievers,
         rate=priced_line.rate,
-        payment=cents(priced_line.payment),
+        price=price,
+        # Cut, not rounded, at the allocation: capped lines then never add up past the pool.
+        payment=min(cents(payment), cents_down(allocation)),
     )
 
 
@@ -189,9 +224,11 @@ def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], op
 def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
     notes = []
     if line.left_out:
+        stands = (f"it pays for the {students(line.achievers, 'achiever')} counted, not for them"
+                  if line.price is not None else f"the rate of the {line.eligible:,} counted stands for them")
         notes.append(
             f"{line.name}: {students(line.left_out, 'served student')} with no value left out of its rate "
-            f"(rule: excluded); the rate of the {line.eligible:,} counted stands for them."
+            f"(rule: excluded); {stands}."
         )
     if line.counted_not_achieved:
         notes.append(
@@ -233,6 +270,7 @@ def invoice_to_dict(invoice: Invoice) -> dict:
                 "eligible": line.eligible,
                 "achievers": line.achievers,
                 "rate": line.rate,
+                "price": None if line.price is None else excel_number(line.price),
                 "allocation": cents(line.allocation),
                 "payment": line.payment,
             }
@@ -271,34 +309,40 @@ def invoice_table(invoice: Invoice) -> pd.DataFrame:
         {
             "Line": line.name, "Eligible": line.eligible, "Achievers": line.achievers, "Rate": line.rate,
             "Threshold": line.threshold, "Missing": line.missing, "Left out": line.not_served + line.left_out,
-            "Amount": line.payment,
+            "Price": line.price, "Amount": line.payment,
         }
         for line in invoice.outcomes
     ]
     rows.append({"Line": "Base", "Eligible": invoice.students_served, "Amount": invoice.base_due})
     rows.append({"Line": "Total due", "Amount": invoice.total_due})
     return pd.DataFrame(rows, columns=["Line", "Eligible", "Achievers", "Rate", "Threshold", "Missing",
-                                       "Left out", "Amount"])
+                                       "Left out", "Price", "Amount"])
 
 
 def invoice_csv(invoice: Invoice) -> str:
-    """The invoice as CSV, one row per line; text that a spreadsheet would run as a formula is quoted."""
+    """The invoice as CSV, one row per line. Every field is quoted and text that a spreadsheet would
+    run as a formula starts with an apostrophe; numbers stay plain numbers."""
     table = invoice_table(invoice)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["Period", "Date", *table.columns])
     for row in table.to_dict("records"):
         amount = f"{row.pop('Amount'):.2f}"
         cells = [_csv_cell(value) for value in row.values()]
-        writer.writerow([_csv_cell(invoice.period), invoice.invoice_date.isoformat(), *cells, amount])
+        writer.writerow([_csv_text(invoice.period), invoice.invoice_date.isoformat(), *cells, amount])
     return out.getvalue()
+
+
+def _csv_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_cell(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # counts come back as floats from a table with gaps
+        return _csv_text(value)
+    if isinstance(value, float):
+        # As a spreadsheet keeps it; counts come back as floats from a table with gaps.
+        return f"{value:.15g}"
     return str(value)

@@ -1,5 +1,6 @@
-"""The Excel invoice: recalculated by a formula engine it equals the invoice to the cent, every
-figure is a formula over the Students sheet, and user text is never run as a formula."""
+"""The Excel invoice: recalculated by a formula engine it equals the invoice to the cent (a
+per-student line pays its price per achiever, up to its allocation), every figure is a formula over
+the Students sheet, and user text is never run as a formula."""
 
 import io
 from datetime import date
@@ -10,7 +11,7 @@ import openpyxl
 import pytest
 
 from obc_calc.dealfile import load_deal
-from obc_calc.invoice_excel import OUTCOME_HEADER_ROW, ROW, invoice_workbook
+from obc_calc.invoice_excel import COL, OUTCOME_HEADER_ROW, ROW, invoice_workbook
 from obc_calc.results_file import ReadOptions, read_results
 from obc_calc.settle import SettleOptions, settle
 from tests.helpers import make_deal
@@ -39,18 +40,27 @@ def recalculate(workbook: bytes, tmp_path) -> dict[str, object]:
     return cells
 
 
+def cell(cells, name: str, row: int):
+    """An outcome row's figure by its column name; a blank cell is None."""
+    value = cells.get(f"{COL[name]}{row}")
+    return None if value is None or isinstance(value, formulas.functions.XlError) or value == "" else value
+
+
 def assert_matches(invoice, cells, deal):
     first = OUTCOME_HEADER_ROW + 1
     last = OUTCOME_HEADER_ROW + len(deal.outcomes)
     assert cells[f"B{ROW['served']}"] == invoice.students_served
     assert cells[f"B{ROW['in_file']}"] == invoice.students_in_file
     for row, line in enumerate(invoice.outcomes, start=first):
-        assert cells[f"A{row}"] == line.name
-        assert cells[f"F{row}"] == line.missing
-        assert cells[f"G{row}"] == line.eligible
-        assert cells[f"H{row}"] == line.achievers
-        assert cells[f"I{row}"] == pytest.approx(line.rate, abs=1e-15)
-        assert cells[f"L{row}"] == line.payment  # both rounded to the cent: equal exactly
+        assert cell(cells, "Outcome", row) == line.name
+        assert cell(cells, "Missing", row) == line.missing
+        assert cell(cells, "Eligible", row) == line.eligible
+        assert cell(cells, "Achievers", row) == line.achievers
+        assert cell(cells, "Rate", row) == pytest.approx(line.rate, abs=1e-15)
+        # Excel adds the weights with SUM, the core with fsum: the last bit may differ, never a cent.
+        price = cell(cells, "Price per achiever", row)
+        assert price == line.price if line.price is None else price == pytest.approx(line.price, rel=1e-12)
+        assert cell(cells, "Payment", row) == line.payment  # both rounded to the cent: equal exactly
     assert cells[f"B{last + 2}"] == invoice.base_due
     assert cells[f"B{last + 3}"] == invoice.performance_due
     assert cells[f"B{last + 4}"] == invoice.total_due
@@ -77,8 +87,46 @@ def test_sessions_workbook_by_hand(tmp_path):
     cells = recalculate(workbook, tmp_path)
     assert_matches(invoice, cells, deal)
     assert cells[f"B{ROW['served']}"] == 3
-    assert cells[f"L{OUTCOME_HEADER_ROW + 1}"] == 26_666.67
+    assert cell(cells, "Payment", OUTCOME_HEADER_ROW + 1) == 26_666.67
     assert cells[f"B{OUTCOME_HEADER_ROW + 5}"] == 86_666.67
+
+
+def flags(achieving: int, not_achieving: int, not_served: int = 0) -> bytes:
+    rows = [f"A{i},1,1" for i in range(achieving)] + [f"N{i},1,0" for i in range(not_achieving)]
+    rows += [f"X{i},0,1" for i in range(not_served)]
+    return ("student_id,served,Growth\n" + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize(("eligible", "data", "price", "payment"), [
+    # $200,000 over 800 eligible = $250 per achiever; 12 achievers = $3,000 (not 200,000 x 60% x 20/1,000).
+    (800, flags(12, 8, not_served=3), 250, 12 * 250),
+    # $200,000 over 3 eligible = $66,666.67 per achiever; 2 achievers = $133,333.33.
+    (3, flags(2, 1), 200_000 / 3, 133_333.33),
+    # $200,000 over 5 eligible = $40,000 per achiever; 7 achievers would be $280,000: capped at $200,000.
+    (5, flags(7, 2), 40_000, 200_000),
+])
+def test_per_student_pays_the_price_per_achiever(tmp_path, eligible, data, price, payment):
+    deal = make_deal(students=1000, total_cost=500_000,
+                     outcomes=[{"name": "Growth", "eligible_students": eligible}])
+    invoice, workbook = build(deal, data)
+    cells = recalculate(workbook, tmp_path)
+    assert_matches(invoice, cells, deal)
+    row = OUTCOME_HEADER_ROW + 1
+    assert cell(cells, "Eligible in deal", row) == eligible
+    assert cell(cells, "Price per achiever", row) == pytest.approx(price, rel=1e-12)
+    assert cell(cells, "Payment", row) == payment
+
+
+def test_per_student_eligible_follows_the_students_input(tmp_path):
+    # Open to every student: the price is $40,000 / 100 students = $400; 3 achievers = $1,200.
+    invoice, workbook = build(make_deal(), flags(3, 1))
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    row = OUTCOME_HEADER_ROW + 1
+    assert book["Invoice"][f"{COL['Eligible in deal']}{row}"].value == f"=$B${ROW['students']}"
+    assert book["Invoice"][f"{COL['Price per achiever']}{row}"].value == f"=E{row}/F{row}"
+    cells = recalculate(workbook, tmp_path)
+    assert_matches(invoice, cells, make_deal())
+    assert cell(cells, "Payment", row) == 3 * 400
 
 
 def test_figures_are_formulas_over_the_students_sheet():
@@ -87,9 +135,11 @@ def test_figures_are_formulas_over_the_students_sheet():
     sheet = book["Invoice"]
     row = OUTCOME_HEADER_ROW + 1
     assert sheet[f"B{ROW['served']}"].value == "=COUNTIFS(Students!$B$2:$B$11,1)"
-    assert sheet[f"H{row}"].value == '=COUNTIFS(Students!$B$2:$B$11,1,Students!$C$2:$C$11,">="&C24)'
-    for ref in (f"E{row}", f"F{row}", f"G{row}", f"I{row}", f"L{row}"):
-        assert sheet[ref].data_type == "f"
+    assert sheet[f"J{row}"].value == '=COUNTIFS(Students!$B$2:$B$11,1,Students!$C$2:$C$11,">="&C24)'
+    assert sheet[f"N{row}"].value == (
+        f'=MIN(ROUND(IF($B$16="yes",MIN(E{row},G{row}*J{row}),E{row}),2),ROUNDDOWN(E{row},2))')
+    for name in ("Allocation", "Price per achiever", "Missing", "Eligible", "Achievers", "Rate", "Payment"):
+        assert sheet[f"{COL[name]}{row}"].data_type == "f"
     students = book["Students"]
     assert [c.value for c in students[1]] == ["Student ID", "Served (1 = yes)", "Dosage", "Math growth",
                                               "Proficiency", "Same tutor"]

@@ -107,14 +107,15 @@ def test_missing_rule_and_commitments_change_the_total_as_settle_does():
 def test_small_file_by_hand():
     at = upload(open_page(SMALL), "small.csv", SMALL_FILE)
     rows = invoice_rows(at)
-    # Excluded: Growth counts A1, A2, A5 -> 2 of 3; pays 20,000 x 2/3 x 4 served / 100 = 533.33.
+    # Excluded: Growth counts A1, A2, A5 -> 2 achievers of 3; a per-student outcome pays its price per
+    # achiever, 20,000 / 100 eligible = 200, times the 2 achievers = 400.
     # Score counts A1, A2, A3 -> 310 and 300 meet 300 -> 2/3 = 66.7% >= 60%: the whole 20,000.
     growth = rows["Growth"]
     assert (growth["Eligible"], growth["Achievers"], growth["Rate"]) == ("3", "2", "66.7%")
-    assert rows["Growth"]["Amount due"] == "$533.33"
+    assert rows["Growth"]["Amount due"] == "$400.00"
     assert rows["Score"]["Amount due"] == "$20,000.00"
     assert metric(at, "Base due").value == "$60,000.00"
-    assert metric(at, "Total due").value == "$80,533.33"  # 60,000 + 533.33 + 20,000
+    assert metric(at, "Total due").value == "$80,400.00"  # 60,000 + 400 + 20,000
     assert metric(at, "Students served").value == "4"
     # Not achieved: Growth 2 of 4 -> 20,000 x 0.5 x 4/100 = 400; Score 2 of 4 = 50% < 60%: nothing.
     at.radio(key="settle_missing").set_value("not_achieved").run()
@@ -169,7 +170,7 @@ def test_xlsx_table_on_the_second_sheet():
     out = io.BytesIO()
     book.save(out)
     at = upload(open_page(SMALL), "small.xlsx", out.getvalue())
-    assert metric(at, "Total due").value == "$80,533.33"  # the same students as test_small_file_by_hand
+    assert metric(at, "Total due").value == "$80,400.00"  # the same students as test_small_file_by_hand
     assert list(at.dataframe[0].value.index[:2]) == [3, 4]  # the header is on row 2 of that sheet
 
 

@@ -1,10 +1,12 @@
-"""Settle-up: hand-computed invoices for every basis, the missing-values rules, the commitments
-switch, agreement with the scenario evaluation, the CSV invoice, and the `invoice` command."""
+"""Settle-up: hand-computed invoices for every basis, per-student lines paying the price per
+achiever counted, the missing-values rules, the commitments switch, agreement with the scenario
+evaluation for the bases that pay on the rate, the CSV invoice, and the `invoice` command."""
 
 import csv
 import importlib.util
 import io
 import json
+import math
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obc_calc.cli import EXIT_BAD_INPUT, main
+from obc_calc.cli import main
 from obc_calc.dealfile import load_deal
 from obc_calc.errors import DealError
 from obc_calc.model import Scenario
@@ -52,14 +54,14 @@ def lines_by_name(invoice):
 def test_example_invoice_missing_excluded():
     invoice = example_invoice()
     lines = lines_by_name(invoice)
-    assert invoice.students_in_file == 10
-    assert invoice.students_served == 8
+    assert (invoice.students_in_file, invoice.students_served) == (10, 8)
     assert invoice.base_due == 852_000 / 1000 * 8  # $6,816.00
     dosage = lines["Dosage"]
     assert (dosage.eligible, dosage.achievers, dosage.missing, dosage.left_out) == (7, 5, 1, 1)
     assert dosage.rate == pytest.approx(5 / 7)
-    # per student: allocation x rate x served / students = 142,000 x 5/7 x 8/1000 = 811.428...
-    assert dosage.payment == 811.43
+    # per student: $142,000 / 1,000 eligible = $142 per achiever, x 5 achievers counted = $710;
+    # the student left out for a missing value is not paid for.
+    assert (dosage.price, dosage.payment) == (pytest.approx(142, rel=1e-12), 710.00)
     growth = lines["Math growth"]
     assert (growth.eligible, growth.achievers) == (8, 5)
     assert growth.payment == 255_600  # 62.5% >= the 50% target: all of it
@@ -70,8 +72,9 @@ def test_example_invoice_missing_excluded():
     assert (tutor.eligible, tutor.achievers) == (7, 5)
     # linear: 56,800 x (5/7 - 0.5) / (0.9 - 0.5) = 56,800 x 0.535714... = 30,428.571...
     assert tutor.payment == 30_428.57
-    assert invoice.performance_due == 811.43 + 255_600 + 56_800 + 30_428.57
-    assert invoice.total_due == 350_456.00  # 6,816 + 811.43 + 255,600 + 56,800 + 30,428.57
+    assert invoice.performance_due == 343_538.57  # 710 + 255,600 + 56,800 + 30,428.57
+    assert invoice.total_due == 350_354.57  # 6,816 + 710 + 255,600 + 56,800 + 30,428.57
+    assert "it pays for the 5 achievers counted, not for them" in invoice.notes[1]
 
 
 def test_example_invoice_missing_not_achieved():
@@ -79,7 +82,7 @@ def test_example_invoice_missing_not_achieved():
     lines = lines_by_name(invoice)
     assert [line.eligible for line in invoice.outcomes] == [8, 8, 8, 8]
     assert lines["Dosage"].counted_not_achieved == 1 and lines["Dosage"].left_out == 0
-    assert lines["Dosage"].payment == 710.00  # 142,000 x 5/8 x 8/1000
+    assert lines["Dosage"].payment == 710.00  # 5 achievers x $142, whatever the rule
     assert lines["Proficiency"].payment == 56_800  # 2/8 = 25%: still the 20% tier
     assert lines["Same tutor"].payment == 17_750.00  # 56,800 x (0.625 - 0.5) / 0.4
     assert invoice.total_due == 337_676.00  # 6,816 + 710 + 255,600 + 56,800 + 17,750
@@ -93,8 +96,11 @@ def test_commitments_missed_pays_the_contract_value():
     assert any("missed its commitments" in note for note in invoice.notes)
 
 
-def test_notes_and_excluded_report():
+def test_notes_excluded_report_and_json_keys():
     out = invoice_to_dict(example_invoice())
+    assert {"period", "date", "students_served", "base_due", "outcomes", "total_due", "excluded"} <= set(out)
+    assert out["period"] == "End of year" and out["date"] == "2027-06-30"
+    assert set(out["outcomes"][0]) >= {"name", "eligible", "achievers", "rate", "price", "payment"}
     excluded = {item["name"]: item for item in out["excluded"]}
     assert excluded["Dosage"] == {
         "name": "Dosage", "count": 3, "not_served": 2, "missing_value": 1, "left_out_missing": 1,
@@ -106,14 +112,7 @@ def test_notes_and_excluded_report():
     assert "Dosage: 1 served student with no value left out of its rate" in out["notes"][1]
 
 
-def test_json_keys():
-    out = invoice_to_dict(example_invoice())
-    assert {"period", "date", "students_served", "base_due", "outcomes", "total_due", "excluded"} <= set(out)
-    assert out["period"] == "End of year" and out["date"] == "2027-06-30"
-    assert set(out["outcomes"][0]) >= {"name", "eligible", "achievers", "rate", "payment"}
-
-
-def test_invoice_equals_scenario_evaluation_at_the_same_rates():
+def test_rate_lines_equal_scenario_evaluation_at_the_same_rates():
     invoice = example_invoice()
     scenario = Scenario(
         name="hand", students_served=8,
@@ -121,8 +120,10 @@ def test_invoice_equals_scenario_evaluation_at_the_same_rates():
     )
     result = evaluate(EXAMPLE_DEAL, scenario)
     assert invoice.base_due == cents(result.base)
-    for line in invoice.outcomes:
+    for line in invoice.outcomes[1:]:  # cohort, tiered, linear: priced on the rate
         assert line.payment == cents(result.payment(line.name))
+    # Per student: the scenario projects 5/7 x 1,000 x 8/1,000 = 5.71 achievers; the invoice pays the 5.
+    assert cents(result.payment("Dosage")) == 811.43 and invoice.outcomes[0].payment == 710.00
     assert {line.name: line.rate for line in invoice.outcomes} == pytest.approx(scenario.rates)
 
 
@@ -135,17 +136,38 @@ def settle_text(deal, text, **options):
     return settle(deal, results, SettleOptions(invoice_date=DAY, **options))
 
 
-def test_per_student_with_eligible_students_pays_the_price_per_achiever():
-    # Growth is open to 50 of the 100 students: $40,000 / 50 = $800 per achiever.
-    # 10 served; the 5 not eligible have no value and are excluded; 2 of the 5 achieve.
-    deal = make_deal(outcomes=[{"name": "Growth", "eligible_students": 50}])
-    rows = "".join(f"E{i},1,{1 if i < 2 else 0}\n" for i in range(5))
-    rows += "".join(f"N{i},1,\n" for i in range(5))
-    invoice = settle_text(deal, "student_id,served,Growth\n" + rows)
-    line = invoice.outcomes[0]
-    assert (line.eligible, line.achievers, line.rate) == (5, 2, 0.4)
-    assert line.payment == 2 * 800  # 40,000 x 0.4 x 10/100
-    assert invoice.base_due == 60_000  # fixed base: paid in full
+def flags(achieving: int, not_achieving: int, not_served: int = 0, blank: int = 0) -> str:
+    """A results file of Growth flags: served achievers, served non-achievers, students not served,
+    and served students with no value."""
+    rows = [f"A{i},1,1" for i in range(achieving)] + [f"N{i},1,0" for i in range(not_achieving)]
+    rows += [f"X{i},0,1" for i in range(not_served)] + [f"B{i},1," for i in range(blank)]
+    return "student_id,served,Growth\n" + "\n".join(rows) + "\n"
+
+
+def test_per_student_pays_the_achievers_it_counts():
+    # $500,000 for 1,000 students, 40% performance: pool and allocation $200,000. Growth is open to
+    # 800 of them: $200,000 / 800 = $250 per achiever. 20 served, all measured, 12 achieve.
+    deal = make_deal(students=1000, total_cost=500_000,
+                     outcomes=[{"name": "Growth", "eligible_students": 800}])
+    invoice = settle_text(deal, flags(12, 8, not_served=3))
+    line, out = invoice.outcomes[0], invoice_to_dict(invoice)["outcomes"][0]
+    assert (line.eligible, line.achievers, line.rate) == (20, 12, 0.6)
+    assert line.price == out["price"] == 500_000 * 0.4 / 800 == 250
+    # 12 x $250 = $3,000; the scenario rule, $200,000 x 60% x 20/1,000 = $2,400, paid for 9.6 achievers.
+    assert line.payment == out["payment"] == 12 * 250 == 3_000
+
+
+@pytest.mark.parametrize(("eligible", "data", "met", "payment"), [
+    # Open to 50 of the 100: $40,000 / 50 = $800 each. The 5 blanks (not covered) are left out.
+    (50, flags(2, 3, blank=5), True, 2 * 800),
+    (5, flags(4, 4), True, 4 * 8_000),  # $40,000 / 5 eligible = $8,000 per achiever
+    (5, flags(7, 1), True, 40_000),  # 7 x $8,000 = $56,000, more than the $40,000 allocation
+    (3, flags(2, 1), True, 26_666.67),  # 2 x $40,000 / 3 = $26,666.666..., rounded once
+    (None, flags(0, 4), False, 40_000),  # commitments missed: the allocation, achievers or not
+])
+def test_per_student_line(eligible, data, met, payment):
+    deal = make_deal(outcomes=[{"name": "Growth", "eligible_students": eligible}])
+    assert settle_text(deal, data, commitments_met=met).outcomes[0].payment == payment
 
 
 def test_cohort_threshold_edge_and_fixed_base():
@@ -213,12 +235,10 @@ def test_unknown_missing_rule():
     rows=st.lists(st.tuples(st.booleans(), st.sampled_from([None, 0.0, 0.5, 0.99, 1.0, 1.5])), min_size=1,
                   max_size=40),
     rule=st.sampled_from(["excluded", "not_achieved"]),
-    basis=st.sampled_from(["per_student", "linear"]),
 )
-def test_property_invoice_equals_scenario(rows, rule, basis):
-    extra = {"floor_rate": 0.2, "target_rate": 0.7} if basis == "linear" else {}
-    deal = make_deal(base_basis="per_student",
-                     outcomes=[{"name": "Growth", "threshold_value": 1.0, "basis": basis, **extra}])
+def test_property_rate_line_equals_scenario(rows, rule):
+    deal = make_deal(base_basis="per_student", outcomes=[
+        {"name": "Growth", "threshold_value": 1.0, "basis": "linear", "floor_rate": 0.2, "target_rate": 0.7}])
     text = "student_id,served,Growth\n" + "".join(
         f"S{i},{int(served)},{'' if value is None else value}\n" for i, (served, value) in enumerate(rows)
     )
@@ -234,6 +254,25 @@ def test_property_invoice_equals_scenario(rows, rule, basis):
     assert invoice.total_due == pytest.approx(cents(result.base) + cents(result.payment("Growth")), abs=1e-9)
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    students=st.integers(40, 5_000), eligible_share=st.floats(0.001, 1.0), total_cost=st.floats(1.0, 1e9),
+    share=st.floats(0.01, 1.0), served=st.integers(1, 40), data=st.data(),
+)
+def test_property_per_student_pays_price_times_achievers(students, eligible_share, total_cost, share,
+                                                         served, data):
+    achievers = data.draw(st.integers(0, served))
+    eligible = max(1, round(students * eligible_share))
+    deal = make_deal(students=students, total_cost=total_cost, performance_share=share,
+                     outcomes=[{"name": "Growth", "eligible_students": eligible}])
+    line = settle_text(deal, flags(achievers, served - achievers)).outcomes[0]
+    allocation = total_cost * share * 1.0  # the pool times the outcome's whole weight
+    price = allocation / eligible
+    assert line.price == price
+    # Capped at the allocation cut (not rounded) to the cent, so capped lines never pass the pool.
+    assert line.payment == min(cents(price * achievers), math.floor(round(allocation * 100, 6)) / 100)
+
+
 def test_cents_round_half_up():
     assert cents(0.125) == 0.13
     assert cents(2.675) == 2.68  # binary 2.67499999...; Excel shows 2.675 and rounds up
@@ -246,18 +285,12 @@ def test_cents_round_half_up():
 def test_invoice_csv_rows():
     rows = list(csv.reader(io.StringIO(invoice_csv(example_invoice()))))
     assert rows[0] == ["Period", "Date", "Line", "Eligible", "Achievers", "Rate", "Threshold", "Missing",
-                       "Left out", "Amount"]
+                       "Left out", "Price", "Amount"]
     assert rows[1][:5] == ["End of year", "2027-06-30", "Dosage", "7", "5"]
-    assert rows[1][-1] == "811.43"
+    assert rows[1][-2:] == ["142", "710.00"]  # 5 achievers x $142
+    assert rows[2][-2:] == ["", "255600.00"]  # a cohort outcome has no price per achiever
     assert rows[5][2:4] == ["Base", "8"] and rows[5][-1] == "6816.00"
-    assert rows[6][2] == "Total due" and rows[6][-1] == "350456.00"
-
-
-def test_invoice_csv_quotes_formula_text():
-    results = read_results(EXAMPLE_RESULTS.read_bytes(), "r.csv", EXAMPLE_DEAL)
-    invoice = settle(EXAMPLE_DEAL, results, SettleOptions(period="=HYPERLINK(\"x\")", invoice_date=DAY))
-    rows = list(csv.reader(io.StringIO(invoice_csv(invoice))))
-    assert rows[1][0] == "'=HYPERLINK(\"x\")"
+    assert rows[6][2] == "Total due" and rows[6][-1] == "350354.57"
 
 
 # --- the invoice command ---------------------------------------------------------------------
@@ -272,8 +305,9 @@ def test_cli_json(capsys, tmp_path):
     assert out["period"] == "Mid-year"
     assert out["students_served"] == 8
     assert out["base_due"] == 6_816.00
-    assert [o["payment"] for o in out["outcomes"]] == [811.43, 255_600, 56_800, 30_428.57]
-    assert out["total_due"] == 350_456.00
+    assert [o["payment"] for o in out["outcomes"]] == [710.00, 255_600, 56_800, 30_428.57]
+    assert [o["price"] for o in out["outcomes"]] == [142, None, None, None]  # $142,000 / 1,000
+    assert out["total_due"] == 350_354.57
     assert xlsx.read_bytes().startswith(b"PK") and "Total due" in out_csv.read_text(encoding="utf-8")
 
 
@@ -297,23 +331,8 @@ def test_cli_options(capsys, tmp_path):
 def test_cli_table(capsys):
     assert main(["invoice", str(DATA / "example_deal.json"), str(EXAMPLE_RESULTS)]) == 0
     out = capsys.readouterr().out
-    assert "Total due" in out and "$350,456.00" in out
-
-
-def test_cli_bad_file_exits_2(capsys, tmp_path):
-    bad = tmp_path / "results.csv"
-    bad.write_text("student_id,served,Dosage,Math growth,Proficiency,Same tutor\nA,1,abc,1,1,1\n",
-                   encoding="utf-8")
-    assert main(["invoice", str(DATA / "example_deal.json"), str(bad)]) == EXIT_BAD_INPUT
-    assert capsys.readouterr().err == f"{bad}: row 2, column Dosage: 'abc' is not a number\n"
-
-
-def test_cli_bad_map_and_missing_file(capsys, tmp_path):
-    args = ["invoice", str(DATA / "example_deal.json"), str(EXAMPLE_RESULTS), "--map", "nothing"]
-    assert main(args) == EXIT_BAD_INPUT
-    assert "--map: 'nothing' is not COLUMN=OUTCOME" in capsys.readouterr().err
-    assert main(["invoice", str(DATA / "example_deal.json"), str(tmp_path / "none.csv")]) == EXIT_BAD_INPUT
-    assert "cannot read the file" in capsys.readouterr().err
+    assert "Total due" in out and "$350,354.57" in out
+    assert "$142.00" in out  # Dosage's price per achiever
 
 
 # --- the sample ------------------------------------------------------------------------------
