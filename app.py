@@ -2,12 +2,16 @@
 
 Presentation mode swaps the menu for the one presentation page. Every page stays registered
 (hidden when not in use), so switching either way lands on a known page, never 'page not found',
-and switching off returns to the page the presenter left.
+and switching off returns to the page the presenter left. The sidebar also holds the "Share this
+deal" box, with the link to the deal as it is after the page has run.
 """
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 import ui
+from obc_calc.sharelink import encode_deal
 
 PRESENTING = "presenting"  # plain key: the switch's value, the one the app goes by
 SWITCH = "presenting_switch"
@@ -51,12 +55,46 @@ def route(presenting: bool):
     return page
 
 
+def show_link_message() -> None:
+    """Once, on the first run of a session opened from a damaged or foreign link."""
+    message = st.session_state.pop(ui.LINK_MESSAGE, None)
+    if message:
+        st.warning(message, icon=":material/link_off:")
+
+
+def share_box(page_path: str):
+    """The sidebar's 'Share this deal' box; returns the slot with the link, to refresh after the page ran."""
+    with st.sidebar.expander("Share this deal", icon=":material/share:"):
+        st.caption("Send this link: whoever opens it gets this deal as it is now, to explore on their own. "
+                   "The address bar holds the same link and follows every change.")
+        slot = st.empty()
+    show_link(slot, page_path)
+    return slot
+
+
+def show_link(slot, page_path: str) -> None:
+    slot.code(share_url(page_path), language=None)  # one line: the copy button takes it whole
+
+
+def share_url(page_path: str) -> str:
+    """The app's address (its home page) with the deal; only the query part when the address is unknown."""
+    query = "?" + urlencode({ui.LINK_PARAM: encode_deal(ui.current())})
+    address = st.context.url  # the current page's address, without its query
+    if not address:
+        return query
+    address = address.removesuffix("/")
+    if page_path:
+        address = address.removesuffix("/" + page_path)
+    return f"{address}/{query}"
+
+
 st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide")
 ui.init_state()
 ui.publish_link()  # moving to another page drops the query from the address; put the deal back
 st.sidebar.caption(f"Deal: **{ui.current().name}**")
 page = route(presentation_switch())
-link = ui.share_box(page.url_path)
-ui.show_link_message()
+link = share_box(page.url_path)
+show_link_message()
+st.session_state[ui.PAGE_SHOWN] = page.title  # refused edits name the page of a field set elsewhere
 page.run()
-ui.show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)
+show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)

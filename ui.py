@@ -9,9 +9,9 @@ builds a candidate dict and validates it; a rejected candidate leaves both keys 
 from __future__ import annotations
 
 import copy
+import math
 import re
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,6 +22,7 @@ from obc_calc.dealfile import deal_from_dict, deal_to_dict, load_deal
 from obc_calc.errors import DealError, Problem
 from obc_calc.flags import Flag
 from obc_calc.grid import achievement_rates, share_grid
+from obc_calc.limits import MAX_MONEY, MAX_STUDENTS
 from obc_calc.model import Deal
 from obc_calc.scenarios import ScenarioResult, all_scenarios, floor, maximum
 from obc_calc.sharelink import decode_deal, encode_deal
@@ -80,9 +81,16 @@ FIELD_LABELS = {
     "tiers": "tiers", "data_source": "data source", "paid_in_month": "month paid",
     "students_served": "students served", "commitments_met": "commitments met",
     "description": "description", "min_rate": "from rate", "payout": "payout",
-    "rate_low": "low end of the rate range", "rate_high": "high end of the rate range",
+    "correlation": "correlation between outcomes", "commitments_miss_probability":
+    "chance the district misses its commitments", "students_served_low": "students served, low end",
+    "students_served_high": "students served, high end",
 }
 TABLE_NAMES = {"outcomes": "Rate card", "scenarios": "Scenarios", "commitments": "District commitments"}
+RATE_RANGE = re.compile(r"^outcomes\[(\d+)\]\.rate_(low|high)$")  # edited on the Risk page
+PAGE_SHOWN = "page_shown"  # the title of the page the last run showed (app.py sets it)
+# Bounds of number inputs: the limits are exclusive, and money is typed in cents.
+MONEY_INPUT_MAX = MAX_MONEY - 0.01
+STUDENTS_INPUT_MAX = MAX_STUDENTS - 1
 MAX_PROBLEMS = 12  # listed for a file that cannot be used: a wrong one (a whole workbook) can hold hundreds
 KEPT = "kept_widgets"  # what the user last chose in widgets that outlive a visit to another page
 
@@ -102,7 +110,7 @@ def init_state() -> None:
     except DealError as error:
         load(load_deal(SAMPLES[FIRST_SAMPLE]))
         lines = bullets([sentence(problem, {}) for problem in error.problems])
-        st.session_state["link_message"] = (
+        st.session_state[LINK_MESSAGE] = (
             f"The deal in this link could not be opened, so a sample deal is open instead: "
             f"{current().name}.\n\n{lines}")
 
@@ -127,15 +135,12 @@ def deal_data() -> dict:
     return copy.deepcopy(st.session_state["deal_dict"])
 
 
-def apply(candidate: dict, describe=None) -> list[str]:
-    """Adopt the candidate if it is a valid deal; otherwise return one sentence per problem.
-
-    `describe(problem, candidate)` words a problem; a page with its own names for places passes one.
-    """
+def apply(candidate: dict) -> list[str]:
+    """Adopt the candidate if it is a valid deal; otherwise return one sentence per problem."""
     try:
         deal = deal_from_dict(candidate)
     except DealError as error:
-        return [(describe or sentence)(problem, candidate) for problem in error.problems]
+        return [edit_sentence(problem, candidate) for problem in error.problems]
     st.session_state["deal"] = deal
     st.session_state["deal_dict"] = deal_to_dict(deal)
     publish_link()
@@ -147,6 +152,19 @@ def sentence(problem: Problem, data: dict) -> str:
     where = _place(problem.path, data)
     message = capitalized(problem.message)
     return f"{where}: {message}." if where else f"{message}."
+
+
+def edit_sentence(problem: Problem, data: dict) -> str:
+    """A `sentence` that names the page to go to when an edit here is refused for a field set on another."""
+    path, text = problem.path, sentence(problem, data)
+    page = ("Risk" if path.startswith("risk.") or RATE_RANGE.match(path)
+            else TABLE_NAMES[path.split("[")[0]] if path.startswith(("outcomes", "scenarios"))
+            else "Deal & split" if path else None)
+    if page in (None, st.session_state.get(PAGE_SHOWN)):
+        return text
+    if text.startswith(page):  # a row of the Rate card's or Scenarios' table, named after its page
+        return f"{page} page{text[len(page):]}"
+    return f"{page} page, {text[:1].lower()}{text[1:]}"
 
 
 def cell_sentence(problem: Problem) -> str:
@@ -163,15 +181,15 @@ def capitalized(text: str) -> str:
 
 def _place(path: str, data: dict) -> str:
     row = re.match(r"^(outcomes|scenarios|commitments)\[(\d+)\]\.?(.*)$", path)
-    if row:
-        table, index, rest = row.group(1), int(row.group(2)), row.group(3)
-        items = data.get(table) or []
-        name = items[index].get("name") if index < len(items) and isinstance(items[index], dict) else None
-        label = f"{TABLE_NAMES[table]}, row {index + 1}" + (f" ({name})" if name else "")
-        return f"{label}, {_field_label(rest)}" if rest else label
-    if path in TABLE_NAMES:
-        return TABLE_NAMES[path]
-    return _field_label(path).capitalize() if path else ""
+    if not row:
+        return TABLE_NAMES.get(path) or (_field_label(path).capitalize() if path else "")
+    table, index, rest = row.group(1), int(row.group(2)), row.group(3)
+    items = data.get(table) or []
+    name = items[index].get("name") if index < len(items) and isinstance(items[index], dict) else None
+    if RATE_RANGE.match(path):  # set on the Risk page, in its table of rate ranges
+        return f"Rate ranges, {name or f'row {index + 1}'}, {rest.removeprefix('rate_')}"
+    label = f"{TABLE_NAMES[table]}, row {index + 1}" + (f" ({name})" if name else "")
+    return f"{label}, {_field_label(rest)}" if rest else label
 
 
 def _field_label(rest: str) -> str:
@@ -208,6 +226,7 @@ def first_problems(lines: list[str]) -> list[str]:
 # ---- the share link: the deal in the page's address -----------------------------------------
 
 LINK_PARAM = "deal"
+LINK_MESSAGE = "link_message"  # why the link in the address could not be opened, to say once
 
 
 def publish_link() -> None:
@@ -221,39 +240,6 @@ def publish_link() -> None:
         st.query_params[LINK_PARAM] = value
 
 
-def show_link_message() -> None:
-    """Once, on the first run of a session opened from a damaged or foreign link."""
-    message = st.session_state.pop("link_message", None)
-    if message:
-        st.warning(message, icon=":material/link_off:")
-
-
-def share_box(page_path: str):
-    """The sidebar's 'Share this deal' box; returns the slot with the link, to refresh after the page ran."""
-    with st.sidebar.expander("Share this deal", icon=":material/share:"):
-        st.caption("Send this link: whoever opens it gets this deal as it is now, to explore on their own. "
-                   "The address bar holds the same link and follows every change.")
-        slot = st.empty()
-    show_link(slot, page_path)
-    return slot
-
-
-def show_link(slot, page_path: str) -> None:
-    slot.code(share_url(page_path), language=None)  # one line: the copy button takes it whole
-
-
-def share_url(page_path: str) -> str:
-    """The app's address (its home page) with the deal; only the query part when the address is unknown."""
-    query = "?" + urlencode({LINK_PARAM: encode_deal(current())})
-    address = st.context.url  # the current page's address, without its query
-    if not address:
-        return query
-    address = address.removesuffix("/")
-    if page_path:
-        address = address.removesuffix("/" + page_path)
-    return f"{address}/{query}"
-
-
 # ---- widgets bound to one field of the deal ------------------------------------------------
 
 def seed(key: str, value) -> None:
@@ -263,22 +249,31 @@ def seed(key: str, value) -> None:
         set_problems(key, [])
 
 
-def set_field(path: tuple, value, where: str) -> None:
-    """Put one value at `path` in a candidate and keep it if the deal stays valid."""
+def set_field(path: tuple, value, where: str) -> list[str]:
+    """Put one value at `path` in a candidate and keep it if the deal stays valid; the problems if not."""
     candidate = deal_data()
     target = candidate
     for part in path[:-1]:
         target = target.setdefault(part, {})
     target[path[-1]] = value
-    set_problems(where, apply(candidate))
+    lines = apply(candidate)
+    set_problems(where, lines)
+    return lines
 
 
 def commit(key: str, path: tuple, scale: float = 1.0) -> None:
-    """on_change callback: the widget at `key` sets the field at `path` (divided by `scale`)."""
+    """on_change callback: the widget at `key` sets the field at `path` (divided by `scale`).
+
+    A refused value is taken back, so that the widget shows what the deal holds, next to the reason.
+    """
     value = st.session_state[key]
     if scale != 1.0 and value is not None:
         value = value / scale
-    set_field(path, value, key)
+    if set_field(path, value, key):
+        kept = current()
+        for part in path:
+            kept = getattr(kept, part)
+        st.session_state[key] = kept * scale if scale != 1.0 else kept
 
 
 # ---- widgets whose value outlives a visit to another page --------------------------------------
@@ -356,6 +351,11 @@ def blank(value) -> bool:
 
 def text(value) -> str:
     return "" if blank(value) else str(value).strip()
+
+
+def count(value: float) -> int | float:
+    """A count typed in a table cell, as a whole number; infinity is left for the deal's check to refuse."""
+    return int(round(value)) if math.isfinite(value) else value
 
 
 # ---- formats -------------------------------------------------------------------------------

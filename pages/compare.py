@@ -21,6 +21,7 @@ from obc_calc.compare import MONEY_ROWS, compare_table, cost_curves, differing_r
 from obc_calc.dealfile import deal_from_json, deal_to_json, load_deal
 from obc_calc.errors import DealError
 from obc_calc.flags import deal_flags
+from obc_calc.limits import MAX_UPLOAD_MB
 from obc_calc.model import Deal
 
 CURRENT = "Current deal"
@@ -302,7 +303,8 @@ st.multiselect(
 )
 st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=True, key="compare_upload",
                  on_change=upload_changed, help="Deal files saved from this app (Budget page) or written "
-                                                "by hand; each becomes a deal you can compare.")
+                                                f"by hand; each becomes a deal you can compare. Up to "
+                                                f"{MAX_UPLOAD_MB} MB each.")
 upload_problems = ui.problems("compare_upload")
 if upload_problems:
     st.error(ui.bullets(upload_problems))

@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from obc_calc.flags import SEF_MINIMUM, SHARE_HIGH, SHARE_LOW, TYPICAL_BAND, share_flags
 from obc_calc.pricing import per_pupil_price, total_for
+from obc_calc.students import change_students
 
 SHARE_HELP = (
     "The performance share is the part of the total cost paid only when outcomes are met (the "
@@ -16,6 +17,12 @@ SHARE_HELP = (
     "small to matter; above 60% the provider may not be able to run the program. Districts "
     "typically put 20% to 60% at risk; the SEF pilot asked for at least 40%."
 )
+STUDENTS_HELP = (
+    "Students the contract plans to serve. The other counts of students keep their share of them when this "
+    "changes: the students served on the Risk page and in each scenario, and each outcome's eligible "
+    "students: 1,100 of 1,250 served becomes 684 of 777 (1,100 × 777 ÷ 1,250 = 683.76, rounded)."
+)
+STUDENTS_NOTICE = "students_notice"  # what followed a change of students, to show once
 
 
 def per_pupil_now() -> float:
@@ -23,23 +30,46 @@ def per_pupil_now() -> float:
 
 
 def share_changed(source: str, other: str) -> None:
-    st.session_state[other] = st.session_state[source]
     ui.commit(source, ("performance_share",), scale=100.0)
+    st.session_state[other] = st.session_state[source]
 
 
-def price_changed(key: str) -> None:
-    """Students or total cost changed: keep the total, show the new per-pupil price."""
-    ui.commit(key, {"f_students": ("students",), "f_total_cost": ("total_cost",)}[key])
+def total_changed() -> None:
+    """Keep the total, show the new per-pupil price."""
+    ui.commit("f_total_cost", ("total_cost",))
+    st.session_state["f_per_pupil"] = per_pupil_now()
+
+
+def students_changed() -> None:
+    """Keep the total; the other counts of students follow (obc_calc.students), and the page says how."""
+    students, notices = st.session_state["f_students"], []
+    if students is None:  # emptied, or sent out of the box's bounds, which Streamlit turns into empty
+        refused = [f"Students: Enter a whole number from 1 to {ui.STUDENTS_INPUT_MAX:,}."]
+    else:
+        candidate, notices = change_students(ui.deal_data(), students)
+        refused = ui.apply(candidate)
+    ui.set_problems("f_students", refused)
+    if refused:
+        st.session_state["f_students"] = ui.current().students
+    elif notices:
+        st.session_state[STUDENTS_NOTICE] = notices
     st.session_state["f_per_pupil"] = per_pupil_now()
 
 
 def per_pupil_changed() -> None:
     """The per-pupil price drives the total cost for the current number of students."""
-    per_pupil = st.session_state["f_per_pupil"]
-    if per_pupil is None:
-        return
-    ui.set_field(("total_cost",), total_for(per_pupil, ui.current().students), "f_per_pupil")
+    ui.set_field(("total_cost",), total_for(st.session_state["f_per_pupil"], ui.current().students),
+                 "f_per_pupil")
     st.session_state["f_total_cost"] = ui.current().total_cost
+    st.session_state["f_per_pupil"] = per_pupil_now()  # the kept price, when this one was refused
+
+
+def show_students_notice() -> None:
+    notices = st.session_state.pop(STUDENTS_NOTICE, None)
+    if notices:
+        st.info(f"The deal is now for {ui.current().students:,} students. Each count of students set "
+                "elsewhere keeps its share of them:\n\n" + ui.bullets([ui.markdown_text(n) for n in notices]),
+                icon=":material/group:")
 
 
 def text_field(column, label: str, field: str, help_text: str | None = None) -> None:
@@ -89,20 +119,22 @@ ui.seed("f_students", deal.students)
 ui.seed("f_total_cost", deal.total_cost)
 ui.seed("f_per_pupil", per_pupil_now())
 columns = st.columns(3)
-columns[0].number_input("Students", min_value=1, step=1, key="f_students", on_change=price_changed,
-                        args=("f_students",), help="Students the contract plans to serve.")
+columns[0].number_input("Students", min_value=1, max_value=ui.STUDENTS_INPUT_MAX, value=None, step=1,
+                        key="f_students", on_change=students_changed, help=STUDENTS_HELP)
 columns[1].number_input(
-    "Total cost ($)", step=10000.0, format="%.2f", key="f_total_cost", on_change=price_changed,
-    args=("f_total_cost",),
+    "Total cost ($)", min_value=0.0, max_value=ui.MONEY_INPUT_MAX, step=10000.0, format="%.2f",
+    key="f_total_cost", on_change=total_changed,
     help="The maximum contract value (not-to-exceed): base plus the whole performance pool. "
          "Changing it changes the per-pupil price.",
 )
 columns[2].number_input(
-    "Price per pupil ($)", step=10.0, format="%.2f", key="f_per_pupil", on_change=per_pupil_changed,
+    "Price per pupil ($)", min_value=0.0, max_value=ui.MONEY_INPUT_MAX, step=10.0, format="%.2f",
+    key="f_per_pupil", on_change=per_pupil_changed,
     help="Total cost divided by students. Changing it sets the total cost for the current students.",
 )
 for key in ("f_students", "f_total_cost", "f_per_pupil"):
     ui.show_problems(ui.problems(key))
+show_students_notice()
 # Edits run in callbacks before this script, so `deal` is already the edited deal.
 price = per_pupil_price(deal)
 st.caption(f"Total cost {ui.money(deal.total_cost)} for {deal.students:,} students: "

@@ -5,8 +5,10 @@ import streamlit as st
 import ui
 from obc_calc.dealfile import deal_from_dict, deal_from_json, load_deal
 from obc_calc.errors import DealError
+from obc_calc.limits import MAX_UPLOAD_MB
 from obc_calc.report import deal_report
 from obc_calc.workbook_import import deal_from_workbook
+from obc_calc.xlsx_reader import sniff
 
 
 def open_sample(name: str) -> None:
@@ -25,7 +27,7 @@ def open_upload() -> None:
         return
     data = upload.getvalue()
     # An .xlsx is a zip archive: judge by the bytes too, so a renamed workbook still opens.
-    workbook = upload.name.lower().endswith(".xlsx") or data[:2] == b"PK"
+    workbook = upload.name.lower().endswith(".xlsx") or sniff(data) == "xlsx"
     try:
         deal = deal_from_workbook(data, upload.name) if workbook else deal_from_json(data, upload.name)
     except DealError as error:
@@ -70,7 +72,8 @@ st.file_uploader(
     "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key="upload",
     on_change=open_upload,
     help="A deal saved from this app or written by hand in the deal file format, or a budget workbook "
-         "downloaded from the Budget page (edits made to its blue input cells in Excel come back with it).",
+         "downloaded from the Budget page (edits made to its blue input cells in Excel come back with it). "
+         f"Up to {MAX_UPLOAD_MB} MB.",
 )
 upload_problems = ui.problems("upload")
 if upload_problems:

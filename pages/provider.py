@@ -17,6 +17,7 @@ from obc_calc.provider import (
     starting_cost,
     worst_month,
 )
+from obc_calc.students import change_students
 
 COSTS = ("provider_fixed", "provider_per_student")  # kept together while moving between pages
 FIXED_HELP = ("What delivering the program costs the provider whatever the enrollment: program management, "
@@ -39,9 +40,10 @@ def costs_entered() -> bool:
 def cost_inputs() -> DeliveryCost:
     start = starting_cost(ui.current())  # until the user enters the provider's figures
     left, right = st.columns(2)
-    left.number_input("Fixed delivery cost ($)", min_value=0.0, step=10_000.0, format="%.2f",
+    money = {"min_value": 0.0, "max_value": ui.MONEY_INPUT_MAX, "format": "%.2f"}
+    left.number_input("Fixed delivery cost ($)", step=10_000.0, **money,
                       **ui.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
-    right.number_input("Delivery cost per student served ($)", min_value=0.0, step=10.0, format="%.2f",
+    right.number_input("Delivery cost per student served ($)", step=10.0, **money,
                        **ui.kept(COSTS[1], start.per_student, COSTS[0]), help=PER_STUDENT_HELP)
     if not costs_entered():
         st.caption("Starting figures: no fixed cost and a cost per student halfway between the base and the "
@@ -129,20 +131,23 @@ def seed_pricing() -> None:
 
 
 def apply_pricing() -> None:
-    """Set students, total cost and share from the entered prices, through the validated edit path."""
+    """Set students, total cost and share from the entered prices, through the validated edit path; the other
+    counts of students follow the students (obc_calc.students)."""
     students = st.session_state["pp_students"]
     price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
     total, share = total_and_share(price, students)
-    candidate = ui.deal_data()
-    candidate.update({"students": students, "total_cost": total, "performance_share": share})
+    candidate, notices = change_students(ui.deal_data(), students)
+    candidate.update({"total_cost": total, "performance_share": share})
     lines = ui.apply(candidate)
     ui.set_problems("pp_apply", lines)
     if not lines:
         if not costs_entered():  # the starting costs follow the new price
             for key in COSTS:
                 st.session_state.pop(key, None)
-        st.session_state["pp_message"] = (f"The deal is now {ui.money(total)} for {students:,} students, "
-                                          f"{ui.percent(share)} on outcomes.")
+        followed = ui.bullets([ui.markdown_text(notice) for notice in notices])
+        st.session_state["pp_message"] = (
+            f"The deal is now {ui.money(total)} for {students:,} students, {ui.percent(share)} on outcomes."
+            + (f"\n\n{followed}" if notices else ""))
 
 
 def pricing_section() -> None:
@@ -152,12 +157,14 @@ def pricing_section() -> None:
                "and apply it to the deal.")
     seed_pricing()
     columns = st.columns(3)
-    columns[0].number_input("Base price per student ($)", min_value=0.0, step=10.0, format="%.2f",
-                            key="pp_base", help="Paid per student whatever the outcomes.")
-    columns[1].number_input("Outcome price per student, at most ($)", min_value=0.0, step=10.0, format="%.2f",
-                            key="pp_outcomes", help="The most paid per student when every outcome is met.")
-    columns[2].number_input("Students", min_value=1, step=1, key="pp_students",
-                            help="Students the contract plans to serve.")
+    money = {"min_value": 0.0, "max_value": ui.MONEY_INPUT_MAX, "step": 10.0, "format": "%.2f"}
+    columns[0].number_input("Base price per student ($)", key="pp_base", **money,
+                            help="Paid per student whatever the outcomes.")
+    columns[1].number_input("Outcome price per student, at most ($)", key="pp_outcomes", **money,
+                            help="The most paid per student when every outcome is met.")
+    columns[2].number_input("Students", min_value=1, max_value=ui.STUDENTS_INPUT_MAX, step=1,
+                            key="pp_students", help="Students the contract plans to serve. When applied, the "
+                            "other counts of students keep their share of them, as on the Deal & split page.")
     price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
     students = st.session_state["pp_students"]
     total, share = total_and_share(price, students)

@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from obc_calc.errors import DealError
 from obc_calc.grid import achievement_rates, payment_curve, price_per_achieving_student
+from obc_calc.limits import MAX_UPLOAD_MB
 from obc_calc.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
 from obc_calc.ratecard import RateCard, deal_with_rate_card, read_rate_card, rescaled_weights
 from obc_calc.rules import describe_basis
@@ -90,7 +91,7 @@ def row_to_outcome(row, originals: dict) -> tuple[dict, list[str]]:
                           ("Month paid", "paid_in_month")):
         if not ui.blank(row[column]):
             value = float(row[column])
-            outcome[field] = value if field == "threshold_value" else int(round(value))
+            outcome[field] = value if field == "threshold_value" else ui.count(value)
     errors = []
     for field in BASIS_FIELDS[basis]:
         if field == "tiers":
@@ -272,7 +273,8 @@ def import_section() -> None:
         help="One row per outcome, a header row naming the columns like the deal format's outcome fields: "
              "name (required), metric, threshold, threshold_value, basis, weight, expected_rate, "
              "eligible_students, target_rate, floor_rate, tiers, data_source, paid_in_month. Rates may be "
-             "written 0.25 or 25%; tiers as 20%:50%; 30%:100%. See sample_data/rate_card_example.csv.",
+             "written 0.25 or 25%; tiers as 20%:50%; 30%:100%. See sample_data/rate_card_example.csv. "
+             f"Up to {MAX_UPLOAD_MB} MB.",
     )
     st.download_button(
         "Download an example rate card", EXAMPLE_CARD.read_bytes(), file_name=EXAMPLE_CARD.name,

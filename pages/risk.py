@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pandas as pd
 import plotly.colors
@@ -14,7 +13,6 @@ import obc_calc.simulate as sim
 import ui
 from obc_calc.beta import fitted_range
 from obc_calc.dealfile import deal_from_json, deal_to_json
-from obc_calc.errors import Problem
 from obc_calc.scenarios import expected, floor, maximum
 from obc_calc.sensitivity import payment_sweep, tornado
 
@@ -29,12 +27,6 @@ LOW, HIGH = "Low (%)", "High (%)"
 SUMMARY_ROWS = (("Mean", "mean"), ("Standard deviation", "std"), ("5th percentile", "p5"),
                 ("25th percentile", "p25"), ("Median (50th percentile)", "p50"), ("75th percentile", "p75"),
                 ("95th percentile", "p95"))
-RISK_LABELS = {
-    "correlation": "Correlation between outcomes",
-    "students_served_low": "Students served, low end",
-    "students_served_high": "Students served, high end",
-    "commitments_miss_probability": "Chance the district misses its commitments",
-}
 MONTE_CARLO_HELP = (
     "Monte Carlo simulation: the school year is played many times over (each play is a trial), with "
     "every uncertain quantity drawn at random within its plausible range, and each trial paid exactly "
@@ -83,23 +75,29 @@ def run_simulation(deal_json: str, trials: int, seed: int) -> RiskRun:
 
 # ---- edits to the deal's risk fields ---------------------------------------------------------
 
-def risk_sentence(problem: Problem, candidate: dict) -> str:
-    """Name the place on this page; other problems are placed as the other pages place them."""
-    message = ui.capitalized(problem.message)
-    edge = re.match(r"^outcomes\[(\d+)\]\.rate_(low|high)$", problem.path)
-    if edge:
-        name = candidate["outcomes"][int(edge.group(1))]["name"]
-        return f"Rate ranges, {name}, {edge.group(2)}: {message}."
-    field = problem.path.removeprefix("risk.")
-    if field in RISK_LABELS:
-        return f"{RISK_LABELS[field]}: {message}."
-    return ui.sentence(problem, candidate)
-
-
 def set_risk(values: dict, where: str) -> None:
     candidate = ui.deal_data()
-    candidate.setdefault("risk", {}).update(values)
-    ui.set_problems(where, ui.apply(candidate, risk_sentence))
+    risk = candidate.setdefault("risk", {})
+    # Two inputs changed at once call this twice: after the first is refused and taken back, the
+    # second finds nothing new and must leave the refusal on show.
+    if all(risk.get(field) == value for field, value in values.items()):
+        return
+    risk.update(values)
+    lines = ui.apply(candidate)
+    ui.set_problems(where, lines)
+    if lines:
+        show_kept_risk()
+
+
+def show_kept_risk() -> None:
+    """After a refused edit the inputs show the deal's values again, not the refused ones."""
+    deal = ui.current()
+    low, high = sim.served_range(deal)
+    kept = {"risk_correlation": deal.risk.correlation, "risk_served_low": low, "risk_served_high": high,
+            "risk_miss": deal.risk.commitments_miss_probability * 100}
+    for key, value in kept.items():
+        if key in st.session_state:
+            st.session_state[key] = value
 
 
 def risk_changed(key: str, field: str, scale: float = 1.0) -> None:
@@ -148,7 +146,7 @@ def apply_ranges(edited: pd.DataFrame, frame: pd.DataFrame) -> None:
         outcome["rate_high"] = edited_rate(edited, frame, row, HIGH, outcome.get("rate_high"))
     current = [(o.get("rate_low"), o.get("rate_high")) for o in ui.deal_data()["outcomes"]]
     unchanged = [(o["rate_low"], o["rate_high"]) for o in candidate["outcomes"]] == current
-    ui.set_problems(RANGES, [] if unchanged else ui.apply(candidate, risk_sentence))
+    ui.set_problems(RANGES, [] if unchanged else ui.apply(candidate))
 
 
 def drawn_ranges() -> pd.DataFrame:
@@ -390,8 +388,8 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
     deal = ui.current()
     budget_key = f"risk_budget_{st.session_state['deal_version']}"
     left, right = st.columns(2)
-    left.number_input("Budget line ($)", min_value=0.0, step=10_000.0, format="%.0f",
-                      **ui.kept(budget_key, float(round(expected(deal).total))),
+    left.number_input("Budget line ($)", min_value=0.0, max_value=ui.MONEY_INPUT_MAX, step=10_000.0,
+                      format="%.0f", **ui.kept(budget_key, float(round(expected(deal).total))),
                       help="An amount the district has budgeted; starts at the expected total.")
     right.number_input("Provider's earnings share (% of the pool)", 0.0, 100.0, step=5.0, format="%.0f",
                        **ui.kept("risk_share", DEFAULT_EARNINGS_SHARE),

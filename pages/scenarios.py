@@ -45,7 +45,7 @@ def scenarios_from(edited: pd.DataFrame, originals: dict) -> list[dict]:
                      "rates": {n: row[c] / 100 for c, n in rate_columns.items() if not ui.blank(row[c])},
                      "commitments_met": True if ui.blank(met) else bool(met)}
         if not ui.blank(row["Students served"]):
-            scenario["students_served"] = int(round(row["Students served"]))
+            scenario["students_served"] = ui.count(row["Students served"])
         scenarios.append(scenario)
     return scenarios
 

@@ -17,6 +17,7 @@ import streamlit as st
 import ui
 from obc_calc.errors import DealError
 from obc_calc.invoice_excel import invoice_workbook
+from obc_calc.limits import MAX_UPLOAD_MB
 from obc_calc.model import Deal
 from obc_calc.results_file import (
     ID,
@@ -29,7 +30,8 @@ from obc_calc.results_file import (
     fold,
     read_table,
 )
-from obc_calc.settle import Invoice, SettleOptions, invoice_csv, settle
+from obc_calc.settle import Invoice, SettleOptions, default_period, invoice_csv, settle
+from obc_calc.xlsx_reader import sniff
 
 SAMPLE_RESULTS = ui.ROOT / "sample_data" / "math_tutoring_results.csv"
 FILE = "settle_file"  # {"name", "data", "token"}: the results file being settled
@@ -42,7 +44,8 @@ MISSING_LABELS = {
 MISSING_HELP = (
     "A served student with a blank (or NA) value for an outcome.\n\n"
     "**Excluded**: the student is left out of that outcome's rate; the rate of the students with a value "
-    "stands for them. Fair when data are missing for reasons unrelated to the outcome (a student moved "
+    "stands for them (a per-student outcome pays only for the achievers counted). Fair when data are "
+    "missing for reasons unrelated to the outcome (a student moved "
     "before the test).\n\n"
     "**Counted as not achieved**: the student stays in the rate as a non-achiever, so missing data cost "
     "the provider. The invoice says how many students each rule touched."
@@ -165,7 +168,7 @@ def file_section(deal: Deal) -> dict | None:
         key=ui.uploader_key(UPLOADER),
         on_change=take_upload,
         help="One row per student, a header row naming the columns. In a workbook, the table may be on "
-             "any sheet.",
+             f"any sheet. Up to {MAX_UPLOAD_MB} MB.",
     )
     fits = sample_fits(deal)  # reads the sample's header: once a run
     with right:
@@ -213,7 +216,7 @@ def empty_state(deal: Deal, fits: bool) -> None:
 
 def id_header_input(current: dict) -> str:
     """An .xlsx table is found by its id column; a different id header can be typed in."""
-    if not current["data"].startswith(b"PK"):
+    if sniff(current["data"]) != "xlsx":
         return ID
     return st.text_input(
         "Student id column (to find the table in the workbook)", **ui.kept("settle_id_header", ID),
@@ -276,12 +279,12 @@ def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
                                 help=COMMITMENTS_HELP)
     with right:
         period = st.text_input("Period", **ui.kept("settle_period", ""),
-                               placeholder=f"Settle-up of {current['name']}",
+                               placeholder=default_period(current['name']),
                                help="The period this invoice settles, e.g. 'Mid-year 2026-27'.")
         invoice_date = st.date_input("Invoice date", **ui.kept("settle_date", date.today()),
                                      format="YYYY-MM-DD")
     options = SettleOptions(
-        period=period.strip() or f"Settle-up of {current['name']}", invoice_date=invoice_date,
+        period=period.strip() or default_period(current['name']), invoice_date=invoice_date,
         missing=missing, commitments_met=commitments,
     )
     return min_sessions, options

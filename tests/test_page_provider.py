@@ -129,10 +129,18 @@ def test_per_pupil_fields_start_from_the_current_deal():
     assert not button(act(at), "Apply to the current deal").disabled
 
 
-def test_prices_the_deal_cannot_take_are_explained_and_the_deal_kept():
+def test_prices_for_fewer_students_carry_the_other_counts_of_students_along():
     at = enter_prices(go(start(), PROVIDER), 900.0, 1_500.0, 500)
     act(button(at, "Apply to the current deal").click())
-    # The math sample has a scenario serving 1,000 students, more than 500.
-    assert "This change was not applied" in errors(at)
-    assert "Scenarios, row 3 (Fewer students enrolled)" in errors(at)
-    assert at.session_state["deal"] == load_deal(MATH)
+    assert not at.error, errors(at)
+    deal = at.session_state["deal"]
+    # (900 + 1,500) x 500 = 1,200,000, of which 1,500 / 2,400 = 62.5% on outcomes.
+    assert (deal.students, deal.total_cost, deal.performance_share) == (500, 1_200_000, 0.625)
+    # The math sample's other counts keep their share of the students: the risk range
+    # 1,100 x 500 / 1,250 = 440 to 1,250 x 500 / 1,250 = 500, and the scenario serving
+    # 1,000 x 500 / 1,250 = 400.
+    assert (deal.risk.students_served_low, deal.risk.students_served_high) == (440, 500)
+    assert deal.scenarios[2].students_served == 400
+    message = at.success[0].value
+    assert "Risk: students served now 440 to 500 (was 1,100 to 1,250)" in message
+    assert "Scenario Fewer students enrolled: students served now 400 (was 1,000)" in message

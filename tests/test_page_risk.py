@@ -168,6 +168,16 @@ def test_fewest_above_most_served_is_explained_and_the_deal_kept():
     assert at.session_state["deal"] == load_deal(MATH)
 
 
+def test_a_refused_served_range_shows_the_deals_range_again():
+    at = go(start(), RISK)  # math: 1,100 to 1,250 served
+    at.number_input(key="risk_served_low").set_value(1200)
+    at.number_input(key="risk_served_high").set_value(1150)
+    act(at)
+    assert "Students served, low end: 1200 is above the high end (1150)." in errors(at)
+    assert at.number_input(key="risk_served_low").value == 1100
+    assert at.number_input(key="risk_served_high").value == 1250
+
+
 def test_a_large_run_waits_for_its_button_then_stays():
     at = go(start(), RISK)
     at.select_slider(key="risk_trials").set_value(250_000)
