@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import ui
-from obc_calc.sharelink import encode_deal
+from obc_calc.io.sharelink import encode_deal
 
 PRESENTING = "presenting"  # plain key: the switch's value, the one the app goes by
 SWITCH = "presenting_switch"

@@ -17,31 +17,31 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from obc_calc import report
-from obc_calc.dealfile import deal_from_dict, deal_to_dict, load_deal
-from obc_calc.errors import DealError, Problem
-from obc_calc.flags import Flag
-from obc_calc.grid import achievement_rates, share_grid
-from obc_calc.limits import MAX_MONEY, MAX_STUDENTS
-from obc_calc.model import Deal
-from obc_calc.scenarios import ScenarioResult, all_scenarios, floor, maximum
-from obc_calc.sharelink import decode_deal, encode_deal
+from obc_calc.core import report
+from obc_calc.core.errors import DealError, Problem
+from obc_calc.core.flags import Flag
+from obc_calc.core.grid import achievement_rates, share_grid
+from obc_calc.core.limits import MAX_MONEY, MAX_STUDENTS
+from obc_calc.core.model import Deal
+from obc_calc.core.scenarios import ScenarioResult, all_scenarios, floor, maximum
+from obc_calc.io.dealfile import deal_from_dict, deal_to_dict, load_deal
+from obc_calc.io.sharelink import decode_deal, encode_deal
 
 ROOT = Path(__file__).parent
 # The app's pages in menu order: (script, title, icon). app.py and the browser test both read it.
 PAGES: list[tuple[str, str, str]] = [
-    ("pages/home.py", "Home", ":material/home:"),
-    ("pages/deal_split.py", "Deal & split", ":material/handshake:"),
-    ("pages/rate_card.py", "Rate card", ":material/table_chart:"),
-    ("pages/scenarios.py", "Scenarios", ":material/stacked_bar_chart:"),
-    ("pages/budget.py", "Budget", ":material/account_balance:"),
-    ("pages/risk.py", "Risk", ":material/casino:"),
-    ("pages/settle_up.py", "Settle-up", ":material/receipt_long:"),
-    ("pages/compare.py", "Compare", ":material/compare_arrows:"),
-    ("pages/provider.py", "Provider view", ":material/storefront:"),
+    ("app_pages/home.py", "Home", ":material/home:"),
+    ("app_pages/deal_split.py", "Deal & split", ":material/handshake:"),
+    ("app_pages/rate_card.py", "Rate card", ":material/table_chart:"),
+    ("app_pages/scenarios.py", "Scenarios", ":material/stacked_bar_chart:"),
+    ("app_pages/budget.py", "Budget", ":material/account_balance:"),
+    ("app_pages/risk.py", "Risk", ":material/casino:"),
+    ("app_pages/settle_up.py", "Settle-up", ":material/receipt_long:"),
+    ("app_pages/compare.py", "Compare", ":material/compare_arrows:"),
+    ("app_pages/provider.py", "Provider view", ":material/storefront:"),
 ]
 # Presentation mode shows this page alone, in place of the pages above.
-PRESENTATION_PAGE = ("pages/present.py", "Presentation", ":material/co_present:")
+PRESENTATION_PAGE = ("app_pages/present.py", "Presentation", ":material/co_present:")
 SAMPLES: dict[str, Path] = {
     "Math tutoring": ROOT / "sample_data" / "math_tutoring.json",
     "Literacy tutoring": ROOT / "sample_data" / "literacy_tutoring.json",

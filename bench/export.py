@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from obc_calc.dealfile import deal_from_dict, load_deal  # noqa: E402
-from obc_calc.workbook import workbook_bytes  # noqa: E402
+from obc_calc.io.dealfile import deal_from_dict, load_deal  # noqa: E402
+from obc_calc.io.workbook import workbook_bytes  # noqa: E402
 
 BASES = ("per_student", "cohort_threshold", "tiered", "linear")
 TARGET_SECONDS = 1.0

@@ -1,7 +1,7 @@
 """Benchmark: read and check the largest results files the calculator takes, against the math sample.
 
 A 1,048,576-row CSV (Excel's row limit, header included) and a 200,000-row XLSX are written to a
-temporary folder a block of rows at a time, then read with obc_calc.results_file.read_results. Each
+temporary folder a block of rows at a time, then read with obc_calc.io.results_file.read_results. Each
 is timed on its own, with the process's peak resident memory after it, then read again under
 tracemalloc for the peak of Python's own allocations (pandas' Arrow strings are not traced).
 
@@ -23,9 +23,9 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from obc_calc.dealfile import load_deal  # noqa: E402
-from obc_calc.limits import MAX_ROWS  # noqa: E402
-from obc_calc.results_file import read_results  # noqa: E402
+from obc_calc.core.limits import MAX_ROWS  # noqa: E402
+from obc_calc.io.dealfile import load_deal  # noqa: E402
+from obc_calc.io.results_file import read_results  # noqa: E402
 
 XLSX_ROWS = 200_000
 HEADER = ["student_id", "grade", "served", "Dosage", "Math growth", "Same tutor"]

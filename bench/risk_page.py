@@ -24,13 +24,13 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import ui  # noqa: E402
-from obc_calc.dealfile import load_deal  # noqa: E402
+from obc_calc.io.dealfile import load_deal  # noqa: E402
 
-RISK = "pages/risk.py"
+RISK = "app_pages/risk.py"
 # Warnings Streamlit logs when driven without a server; they say nothing about the figures.
 QUIET_LOGGERS = ("streamlit.runtime.caching.cache_data_api",
                  "streamlit.runtime.scriptrunner_utils.script_run_context")
-AUTO_RUN_TRIALS = 100_000  # pages/risk.py: larger runs wait for their button
+AUTO_RUN_TRIALS = 100_000  # app_pages/risk.py: larger runs wait for their button
 REPEATS = 5
 GOAL_SECONDS = 0.3
 
@@ -54,7 +54,7 @@ def first_run(at: AppTest, trials: int) -> float:
     """Open the page at `trials` trials with nothing cached: the simulation and the page."""
     st.cache_data.clear()
     if trials <= AUTO_RUN_TRIALS:
-        at.switch_page("pages/home.py").run()
+        at.switch_page("app_pages/home.py").run()
         return timed(lambda: at.switch_page(RISK).run())
     at.select_slider(key="risk_trials").set_value(trials).run()
     next(b for b in at.button if b.label == f"Run {trials:,} trials").click()
@@ -70,7 +70,7 @@ def measure(at: AppTest, trials: int) -> tuple[float, float, float]:
 
 
 def back_from_home(at: AppTest) -> float:
-    at.switch_page("pages/home.py").run()
+    at.switch_page("app_pages/home.py").run()
     return timed(lambda: at.switch_page(RISK).run())
 
 

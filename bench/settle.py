@@ -16,9 +16,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from obc_calc.dealfile import deal_from_dict  # noqa: E402
-from obc_calc.results_file import read_results  # noqa: E402
-from obc_calc.settle import settle  # noqa: E402
+from obc_calc.core.settle import settle  # noqa: E402
+from obc_calc.io.dealfile import deal_from_dict  # noqa: E402
+from obc_calc.io.results_file import read_results  # noqa: E402
 
 ROWS = 100_000
 GOAL_SECONDS = 2.0

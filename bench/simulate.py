@@ -19,9 +19,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from obc_calc.beta import beta_shape  # noqa: E402
-from obc_calc.dealfile import load_deal  # noqa: E402
-from obc_calc.simulate import MAX_TRIALS, simulate  # noqa: E402
+from obc_calc.core.beta import beta_shape  # noqa: E402
+from obc_calc.core.simulate import MAX_TRIALS, simulate  # noqa: E402
+from obc_calc.io.dealfile import load_deal  # noqa: E402
 
 SEED = 2026
 MILLION = 1_000_000

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from obc_calc.dealfile import deal_to_dict
-from obc_calc.model import Deal
+from obc_calc.core.model import Deal
+from obc_calc.io.dealfile import deal_to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 MATH = ROOT / "sample_data" / "math_tutoring.json"

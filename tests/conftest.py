@@ -19,7 +19,7 @@ def whole_app(monkeypatch):
     """Make every AppTest run go through app.py, as a browser's run does.
 
     AppTest (streamlit 1.67) resets PagesManager.uses_pages_directory before each run, so with a
-    pages/ folder next to app.py every run after the first takes the old pages-folder path and
+    app_pages/ folder next to app.py every run after the first takes the old pages-folder path and
     runs the requested page file alone: app.py's sidebar, share link and presentation switch
     would never run again. Our app routes with st.navigation, which sets the flag to False.
     """

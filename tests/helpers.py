@@ -2,8 +2,8 @@
 
 import pytest
 
-from obc_calc.dealfile import deal_from_dict
-from obc_calc.errors import DealError
+from obc_calc.core.errors import DealError
+from obc_calc.io.dealfile import deal_from_dict
 
 
 def deal_dict(**fields) -> dict:

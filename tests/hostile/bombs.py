@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import openpyxl
 
-from obc_calc.workbook import workbook_bytes
+from obc_calc.io.workbook import workbook_bytes
 
 SHEET = "xl/worksheets/sheet1.xml"
 RESULTS_HEADER = ["student_id", "served", "Growth", "Score"]  # tests/test_results_file.py's DEAL

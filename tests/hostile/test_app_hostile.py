@@ -3,7 +3,7 @@ huge, damaged or absurd give one plain message, never a traceback, and leave the
 exactly as it was (its JSON form and the Deal both compared before and after).
 
 The files are made here: random bytes, a workbook cut in half, JSON nested 100,000 levels deep,
-JSON holding NaN or Infinity, deals over the limits in obc_calc.limits.
+JSON holding NaN or Infinity, deals over the limits in obc_calc.core.limits.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import zlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from obc_calc.dealfile import load_deal
-from obc_calc.limits import (
+from obc_calc.core.limits import (
     MAX_DEAL_BYTES,
     MAX_LINK_CHARS,
     MAX_MONEY,
@@ -27,7 +26,8 @@ from obc_calc.limits import (
     MAX_SCENARIOS,
     MAX_STUDENTS,
 )
-from obc_calc.workbook import workbook_bytes
+from obc_calc.io.dealfile import load_deal
+from obc_calc.io.workbook import workbook_bytes
 from tests.app_support import MATH, act, edit_table, errors, go, plain, start, warnings
 
 pytestmark = pytest.mark.usefixtures("whole_app")
@@ -136,7 +136,7 @@ def test_home_explains_a_hostile_upload_and_keeps_the_deal(name, data):
 
 @pytest.mark.parametrize(("name", "data"), [p for p in BAD_DEALS if p.id in ("nested-100000", "nan-total")])
 def test_compare_explains_a_hostile_upload(name, data):
-    at = go(start(), "pages/compare.py")
+    at = go(start(), "app_pages/compare.py")
     before = snapshot(at)
     act(at.file_uploader(key="compare_upload").set_value((name, data, "application/json")))
     assert_kept(at, before)
@@ -157,7 +157,7 @@ def test_compare_explains_a_hostile_upload(name, data):
                  id="nan-threshold"),
 ])
 def test_rate_card_explains_a_hostile_file_and_keeps_the_deal(name, data):
-    at = go(start(), "pages/rate_card.py")
+    at = go(start(), "app_pages/rate_card.py")
     before = snapshot(at)
     uploader = next(u for u in at.file_uploader if u.label.startswith("Rate card file"))
     uploader.set_value((name, data, "text/csv")).run()
@@ -175,7 +175,7 @@ def test_rate_card_explains_a_hostile_file_and_keeps_the_deal(name, data):
                  id="infinite-growth"),
 ])
 def test_settle_up_explains_a_hostile_file_and_invoices_nothing(name, data):
-    at = go(start(), "pages/settle_up.py")
+    at = go(start(), "app_pages/settle_up.py")
     before = snapshot(at)
     at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
     assert_kept(at, before)
@@ -191,7 +191,7 @@ HOSTILE_NUMBERS = [NAN, INFINITY, -INFINITY, 1e300, MAX_MONEY]
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
 @pytest.mark.parametrize(("key", "kept"), [("f_total_cost", 1_775_000.0), ("f_per_pupil", 1_420.0)])
 def test_an_absurd_price_is_refused_and_the_box_shows_the_deals(key, kept, value):
-    at = go(start(), "pages/deal_split.py")
+    at = go(start(), "app_pages/deal_split.py")
     before = snapshot(at)
     at.number_input(key=key).set_value(value).run()
     assert_kept(at, before)
@@ -200,7 +200,7 @@ def test_an_absurd_price_is_refused_and_the_box_shows_the_deals(key, kept, value
 
 
 def test_a_price_per_pupil_whose_total_reaches_the_money_limit_is_refused():
-    at = go(start(), "pages/deal_split.py")
+    at = go(start(), "app_pages/deal_split.py")
     before = snapshot(at)
     # 8,000,000,000 x 1,250 students = $10 trillion, MAX_MONEY, which is not allowed.
     at.number_input(key="f_per_pupil").set_value(8_000_000_000.0).run()
@@ -210,7 +210,7 @@ def test_a_price_per_pupil_whose_total_reaches_the_money_limit_is_refused():
 
 @pytest.mark.parametrize("value", [0, -1, MAX_STUDENTS, 10**12])
 def test_a_number_of_students_out_of_bounds_is_refused_and_the_box_shows_the_deals(value):
-    at = go(start(), "pages/deal_split.py")
+    at = go(start(), "app_pages/deal_split.py")
     before = snapshot(at)
     at.number_input(key="f_students").set_value(value).run()
     assert_kept(at, before)
@@ -220,9 +220,9 @@ def test_a_number_of_students_out_of_bounds_is_refused_and_the_box_shows_the_dea
 
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
 @pytest.mark.parametrize(("page", "key"), [
-    ("pages/provider.py", "provider_fixed"), ("pages/provider.py", "provider_per_student"),
-    ("pages/provider.py", "pp_base"), ("pages/provider.py", "pp_outcomes"),
-    ("pages/risk.py", "risk_budget_1"),
+    ("app_pages/provider.py", "provider_fixed"), ("app_pages/provider.py", "provider_per_student"),
+    ("app_pages/provider.py", "pp_base"), ("app_pages/provider.py", "pp_outcomes"),
+    ("app_pages/risk.py", "risk_budget_1"),
 ])
 def test_absurd_costs_prices_and_budget_lines_show_finite_figures(page, key, value):
     at = go(start(), page)
@@ -237,10 +237,10 @@ def test_absurd_costs_prices_and_budget_lines_show_finite_figures(page, key, val
 
 @pytest.mark.parametrize("value", [INFINITY, 1e300])
 @pytest.mark.parametrize(("page", "table", "column"), [
-    ("pages/scenarios.py", "scenarios", "Students served"),
-    ("pages/rate_card.py", "outcomes", "Eligible students"),
-    ("pages/rate_card.py", "outcomes", "Month paid"),
-    ("pages/risk.py", "risk_ranges", "Low (%)"),
+    ("app_pages/scenarios.py", "scenarios", "Students served"),
+    ("app_pages/rate_card.py", "outcomes", "Eligible students"),
+    ("app_pages/rate_card.py", "outcomes", "Month paid"),
+    ("app_pages/risk.py", "risk_ranges", "Low (%)"),
 ])
 def test_an_absurd_number_in_a_table_is_refused(page, table, column, value):
     at = go(start(), page)
@@ -251,7 +251,7 @@ def test_an_absurd_number_in_a_table_is_refused(page, table, column, value):
 
 
 def test_an_infinite_threshold_value_is_refused():
-    at = go(start(), "pages/rate_card.py")
+    at = go(start(), "app_pages/rate_card.py")
     before = snapshot(at)
     edit_table(at, "outcomes", {0: {"Threshold value": INFINITY}})
     assert_kept(at, before)

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from obc_calc import limits, user_file, workbook_import, xlsx_reader
 from obc_calc.cli import main
-from obc_calc.dealfile import deal_from_json, load_deal
-from obc_calc.errors import DealError
-from obc_calc.ratecard import read_rate_card
-from obc_calc.results_file import read_results, read_table
-from obc_calc.sharelink import DAMAGED, decode_deal, encode_deal
-from obc_calc.workbook import workbook_bytes
-from obc_calc.workbook_import import deal_from_workbook
+from obc_calc.core import limits
+from obc_calc.core.errors import DealError
+from obc_calc.io import user_file, workbook_import, xlsx_reader
+from obc_calc.io.dealfile import deal_from_json, load_deal
+from obc_calc.io.ratecard import read_rate_card
+from obc_calc.io.results_file import read_results, read_table
+from obc_calc.io.sharelink import DAMAGED, decode_deal, encode_deal
+from obc_calc.io.workbook import workbook_bytes
+from obc_calc.io.workbook_import import deal_from_workbook
 from tests.helpers import make_deal
 from tests.hostile import bombs
 

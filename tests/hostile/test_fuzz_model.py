@@ -11,11 +11,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from obc_calc import limits
-from obc_calc.dealfile import deal_from_dict, deal_to_dict
-from obc_calc.errors import DealError
-from obc_calc.report import cents, deal_report, report_text
-from obc_calc.scenarios import evaluate, floor, maximum
+from obc_calc.core import limits
+from obc_calc.core.errors import DealError
+from obc_calc.core.report import cents, deal_report, report_text
+from obc_calc.core.scenarios import evaluate, floor, maximum
+from obc_calc.io.dealfile import deal_from_dict, deal_to_dict
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLES = [json.loads(p.read_text()) for p in sorted((ROOT / "sample_data").glob("*.json"))]

@@ -13,11 +13,11 @@ import zlib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from obc_calc.errors import DealError
-from obc_calc.model import Deal
-from obc_calc.ratecard import RateCard, read_rate_card
-from obc_calc.results_file import ResultsTable, read_results
-from obc_calc.sharelink import decode_deal
+from obc_calc.core.errors import DealError
+from obc_calc.core.model import Deal
+from obc_calc.io.ratecard import RateCard, read_rate_card
+from obc_calc.io.results_file import ResultsTable, read_results
+from obc_calc.io.sharelink import decode_deal
 from tests.helpers import make_deal
 from tests.hostile import bombs
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from obc_calc import limits
 from obc_calc.cli import main
-from obc_calc.dealfile import deal_from_dict
-from obc_calc.errors import DealError
-from obc_calc.report import cents, deal_report, money, report_text
-from obc_calc.scenarios import maximum
-from obc_calc.workbook import save_workbook
+from obc_calc.core import limits
+from obc_calc.core.errors import DealError
+from obc_calc.core.report import cents, deal_report, money, report_text
+from obc_calc.core.scenarios import maximum
+from obc_calc.io.dealfile import deal_from_dict
+from obc_calc.io.workbook import save_workbook
 from tests.helpers import deal_dict, make_deal
 
 EXAMPLE = Path(__file__).parent.parent / "data" / "example_deal.json"

@@ -19,10 +19,10 @@ import openpyxl
 import pytest
 
 from obc_calc.cli import EXIT_BAD_INPUT, main
-from obc_calc.cmd_invoice import invoice_text
-from obc_calc.invoice_excel import OUTCOME_HEADER_ROW, invoice_workbook
-from obc_calc.results_file import read_results
-from obc_calc.settle import SettleOptions, invoice_csv, invoice_to_dict, settle
+from obc_calc.cli.invoice import invoice_text
+from obc_calc.core.settle import SettleOptions, invoice_csv, invoice_to_dict, settle
+from obc_calc.io.invoice_excel import OUTCOME_HEADER_ROW, invoice_workbook
+from obc_calc.io.results_file import read_results
 from tests.helpers import deal_dict, make_deal
 
 ROOT = Path(__file__).parent.parent.parent

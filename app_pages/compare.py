@@ -1,0 +1,320 @@
+"""Compare: two to four deals side by side, for a workshop's "which would you sign?".
+
+Deals come from saved variants of the current deal (snapshots kept in the non-widget key
+`variants`, so they survive moving between pages), the current deal itself, the sample deals and
+uploaded deal files (kept in `compare_uploads`). The chosen columns are kept with the other kept
+widget values (ui.kept_values) under the multiselect's key; none kept, or None, means the default,
+which shows the saved variants as soon as there are two.
+"""
+
+from __future__ import annotations
+
+import string
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import obc_calc.core.simulate as sim
+import ui
+from obc_calc.core.compare import MONEY_ROWS, compare_table, cost_curves, differing_rows
+from obc_calc.core.errors import DealError
+from obc_calc.core.flags import deal_flags
+from obc_calc.core.limits import MAX_UPLOAD_MB
+from obc_calc.core.model import Deal
+from obc_calc.io.dealfile import deal_from_json, deal_to_json, load_deal
+
+CURRENT = "Current deal"
+PICK = "compare_pick"  # the multiselect of the deals to compare
+MAX_DEALS = 4
+SIM_TRIALS = 20_000
+SIM_SEED = 1
+SIMULATED_ROWS = ("Simulated median", "Simulated 95th percentile")
+WARNING_WORDS = {
+    "performance_share_low": "share below 5%",
+    "performance_share_high": "share above 60%",
+}
+HIGHLIGHT = "background-color: #fff3c4; font-weight: 600"
+# Far apart in hue and dash, so the lines stay apart on a projector and in grey print.
+LINE_COLORS = ("#1f6f8b", "#d0682c", "#3a8f3a", "#7b4fa0")
+LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+
+
+# ---- the deals on offer ----------------------------------------------------------------------
+
+def variants() -> dict[str, Deal]:
+    return st.session_state.setdefault("variants", {})
+
+
+def uploads() -> dict[str, Deal]:
+    return st.session_state.setdefault("compare_uploads", {})
+
+
+@st.cache_data(show_spinner=False)
+def sample_deal(name: str) -> Deal:
+    return load_deal(ui.SAMPLES[name])
+
+
+def sources() -> dict[str, Deal]:
+    """Every deal that can be a column, by the name it is shown under."""
+    deals = dict(variants())
+    deals[CURRENT] = ui.current()
+    deals.update({name: sample_deal(name) for name in ui.SAMPLES})
+    deals.update(uploads())
+    return deals
+
+
+def default_pick() -> list[str]:
+    """The saved variants once there are two; else the current deal beside a variant or the samples."""
+    saved = list(variants())
+    if len(saved) >= 2:
+        return saved[-MAX_DEALS:]
+    if saved:
+        return [saved[0], CURRENT]
+    others = [name for name in ui.SAMPLES if sample_deal(name) != ui.current()]
+    return ([CURRENT] + others)[:MAX_DEALS]
+
+
+def picked() -> list[str]:
+    chosen = ui.kept_values().get(PICK)
+    on_offer = sources()
+    return default_pick() if chosen is None else [name for name in chosen if name in on_offer]
+
+
+def choose(names: list[str] | None) -> None:
+    ui.kept_values()[PICK] = names
+
+
+# ---- variants: save, rename, remove ----------------------------------------------------------
+
+def next_variant_name() -> str:
+    taken = set(sources())
+    return next(f"Variant {letter}" for letter in string.ascii_uppercase if f"Variant {letter}" not in taken)
+
+
+def save_variant() -> None:
+    name = next_variant_name()
+    variants()[name] = ui.current()
+    choose(None)  # back to the default: the saved variants
+    st.session_state["compare_message"] = f"Saved the current deal as {name}."
+
+
+def rename_variant(old: str, key: str) -> None:
+    new = st.session_state[key].strip()
+    if new == old:
+        return
+    if not new:
+        ui.set_problems("variants", [f"{old}: a variant needs a name."])
+        return
+    if new in sources():
+        ui.set_problems("variants", [f"{old}: another deal on offer is already called '{new}'."])
+        return
+    saved = variants()
+    st.session_state["variants"] = {new if name == old else name: deal for name, deal in saved.items()}
+    chosen = ui.kept_values().get(PICK)
+    if chosen is not None:
+        choose([new if name == old else name for name in chosen])
+    ui.set_problems("variants", [])
+
+
+def remove_variant(name: str) -> None:
+    variants().pop(name, None)
+    chosen = ui.kept_values().get(PICK)
+    if chosen is not None:
+        choose([n for n in chosen if n != name])
+
+
+def describe(deal: Deal) -> str:
+    return (f"{deal.name}: {ui.money(deal.total_cost)} for {deal.students:,} students, "
+            f"{ui.percent(deal.performance_share)} on outcomes")
+
+
+def variants_section() -> None:
+    st.subheader("Variants of the current deal")
+    st.caption("Save the deal as it stands, change it on the other pages (the split on Deal & split, "
+               "a threshold on Rate card), come back and save again: the saved variants are compared "
+               "below.")
+    st.button(f"Save current deal as {next_variant_name()}", on_click=save_variant, type="primary",
+              icon=":material/bookmark_add:",
+              help=f"Keeps a snapshot of the current deal ({ui.current().name}) to compare with later "
+                   "changes. Snapshots last until the browser tab is closed.")
+    if "compare_message" in st.session_state:
+        st.success(st.session_state.pop("compare_message"))
+    for name, deal in variants().items():
+        key = f"variant_name_{name}"
+        ui.seed(key, name)
+        left, middle, right = st.columns([2, 5, 1], vertical_alignment="bottom")
+        left.text_input("Variant name", key=key, on_change=rename_variant, args=(name, key),
+                        label_visibility="collapsed", help="Type a new name and press Enter to rename.")
+        middle.caption(describe(deal))
+        right.button("Remove", key=f"remove_{name}", on_click=remove_variant, args=(name,),
+                     icon=":material/delete:")
+    ui.show_problems(ui.problems("variants"))
+
+
+# ---- uploads ---------------------------------------------------------------------------------
+
+def upload_changed() -> None:
+    """Add every readable uploaded deal to the columns; explain each file that is not one."""
+    lines, added = [], []
+    for upload in st.session_state.get("compare_upload") or []:
+        try:
+            deal = deal_from_json(upload.getvalue(), upload.name)
+        except DealError as error:
+            details = " ".join(ui.sentence(problem, {}) for problem in error.problems[:5])
+            lines.append(f"{upload.name} is not a deal this app can open. {details}")
+            continue
+        label = upload.name
+        if label in sources() and uploads().get(label) != deal:
+            label = f"{upload.name} ({deal.name})"
+        uploads()[label] = deal
+        added.append(label)
+    ui.set_problems("compare_upload", lines)
+    chosen = picked()
+    new = [label for label in added if label not in chosen][:MAX_DEALS]
+    if new:  # the new files join the columns, pushing out the last ones when there are four
+        choose(chosen[:MAX_DEALS - len(new)] + new)
+
+
+# ---- simulation ------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def simulated_spread(deal_json: str) -> tuple[float, float]:
+    """The median and 95th percentile of what the district pays, keyed on the deal's JSON."""
+    result = sim.simulate(deal_from_json(deal_json), SIM_TRIALS, SIM_SEED)
+    return result.total.p50, result.total.p95
+
+
+def simulate_deals(names: list[str]) -> None:
+    runs = st.session_state.setdefault("compare_simulated", {})
+    deals = sources()
+    with st.spinner(f"Simulating {len(names)} deals, {SIM_TRIALS:,} trials each"):
+        for name in names:
+            deal_json = deal_to_json(deals[name])
+            runs[deal_json] = simulated_spread(deal_json)
+
+
+def simulated_for(deals: dict[str, Deal]) -> dict[str, tuple[float, float]]:
+    """The spreads already run for these deals as they stand now (an edited deal needs a new run)."""
+    runs = st.session_state.get("compare_simulated", {})
+    spreads = {name: runs.get(deal_to_json(deal)) for name, deal in deals.items()}
+    return {name: spread for name, spread in spreads.items() if spread is not None}
+
+
+# ---- the table and the chart -----------------------------------------------------------------
+
+def cell(row: str, value) -> str:
+    if row in SIMULATED_ROWS and value is None:
+        return "not run"
+    if row in MONEY_ROWS:
+        return ui.money(value, cents="per pupil" in row)
+    if row == "Performance share":
+        return ui.percent(value)
+    if row == "Students":
+        return f"{value:,}"
+    if row == "Warnings":
+        return ", ".join(WARNING_WORDS.get(code, code.replace("_", " ")) for code in value.split("; "))
+    return str(value)
+
+
+def shown_table(table: pd.DataFrame, differing: list[str]) -> pd.DataFrame:
+    shown = pd.DataFrame({name: [cell(row, v) for row, v in column.items()]
+                          for name, column in table.items()}, index=table.index)
+    shown["Differs"] = ["yes" if row in differing else "" for row in table.index]
+    shown.index.name = "Figure"
+    return shown.reset_index()
+
+
+def comparison_table(deals: dict[str, Deal]) -> None:
+    spreads = simulated_for(deals)
+    table = compare_table(deals, spreads)
+    if not spreads:
+        table = table.drop(index=list(SIMULATED_ROWS))
+    differing = differing_rows(table)
+    shown = shown_table(table, differing)
+    styled = shown.style.apply(
+        lambda row: [HIGHLIGHT if row["Differs"] else ""] * len(row), axis=1)
+    columns = {name: st.column_config.TextColumn(name, alignment="right") for name in deals}
+    columns["Figure"] = st.column_config.TextColumn("Figure", width="medium", pinned=True)
+    columns["Differs"] = st.column_config.TextColumn(
+        "Differs", width="small", help="Yes when the deals do not all agree on this figure (to the cent).")
+    st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * len(shown), column_config=columns)
+    st.caption(f"Shaded rows differ between the deals ({len(differing)} of {len(table)}). Per pupil: "
+               "divided by each deal's planned students. Warnings: the flags that a deal should not go "
+               "out with; all flags are listed below the chart.")
+
+
+def simulation_controls(deals: dict[str, Deal]) -> None:
+    spreads = simulated_for(deals)
+    missing = [name for name in deals if name not in spreads]
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    left.button("Simulate these deals", icon=":material/casino:", disabled=not missing,
+                on_click=simulate_deals, args=(missing,),
+                help=f"Runs {SIM_TRIALS:,} simulated school years of each deal (seed {SIM_SEED}) from its "
+                     "rate ranges and risk settings, set on the Risk page, to add the median and 95th "
+                     "percentile of what the district pays.")
+    if spreads:
+        right.caption(f"Simulated: {SIM_TRIALS:,} trials per deal, seed {SIM_SEED}. The 95th percentile is "
+                      "exceeded in 1 simulated year in 20. An outcome without a rate range stays at its "
+                      "expected rate.")
+    else:
+        right.caption("The simulated median and 95th percentile appear here once the deals are simulated.")
+
+
+def cost_chart(deals: dict[str, Deal]) -> None:
+    curves = cost_curves(deals)
+    fig = go.Figure()
+    for name, color, dash in zip(deals, LINE_COLORS, LINE_DASHES, strict=False):
+        fig.add_trace(go.Scatter(x=curves["Achievement rate"], y=curves[name], mode="lines", name=name,
+                                 line={"width": 3, "color": color, "dash": dash},
+                                 hovertemplate=f"{name}: $%{{y:,.0f}}<extra></extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.25}, height=460)
+    ui.show_chart(fig, "What the district pays as achievement rises", "Achievement rate, every outcome (%)",
+                  "Total paid by the district ($)", x_percent=True, key="compare_costs")
+    st.caption("Each line moves every outcome of a deal to the same achievement rate, with every planned "
+               "student served. The left end is the floor (base only); the right end is the maximum.")
+
+
+def flags_section(deals: dict[str, Deal]) -> None:
+    st.subheader("Flags")
+    for column, (name, deal) in zip(st.columns(len(deals)), deals.items(), strict=True):
+        with column:
+            st.markdown(f"**{name}**")
+            ui.show_flags(deal_flags(deal), "No flags.")
+
+
+# ---- the page --------------------------------------------------------------------------------
+
+st.title("Compare deals")
+st.caption("Two to four deals side by side: the split, the maximum, floor and expected totals, per pupil, "
+           "and what each pays as achievement rises.")
+variants_section()
+
+st.subheader("Deals to compare")
+on_offer = sources()
+# Drawn from the kept choice on every run, not only on arriving (ui.kept): saving, renaming,
+# removing and uploading change the choice too.
+st.session_state[PICK] = picked()
+st.multiselect(
+    "Deals (two to four)", list(on_offer), key=PICK, max_selections=MAX_DEALS,
+    on_change=ui.keep, args=(PICK,),
+    help=f"Saved variants, the current deal as it stands ({ui.current().name}), the sample deals and any "
+         "uploaded deal files.",
+)
+st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=True, key="compare_upload",
+                 on_change=upload_changed, help="Deal files saved from this app (Budget page) or written "
+                                                f"by hand; each becomes a deal you can compare. Up to "
+                                                f"{MAX_UPLOAD_MB} MB each.")
+upload_problems = ui.problems("compare_upload")
+if upload_problems:
+    st.error(ui.bullets(upload_problems))
+
+chosen = {name: on_offer[name] for name in st.session_state[PICK]}
+if len(chosen) < 2:
+    st.info("Choose at least two deals to compare, or save two variants of the current deal above.",
+            icon=":material/info:")
+    st.stop()
+simulation_controls(chosen)
+comparison_table(chosen)
+cost_chart(chosen)
+flags_section(chosen)

@@ -1,0 +1,105 @@
+"""Home: pick a deal (sample, upload, blank), see its headline figures and flags, learn what OBC is."""
+
+import streamlit as st
+
+import ui
+from obc_calc.core.errors import DealError
+from obc_calc.core.limits import MAX_UPLOAD_MB
+from obc_calc.core.report import deal_report
+from obc_calc.io.dealfile import deal_from_dict, deal_from_json, load_deal
+from obc_calc.io.workbook_import import deal_from_workbook
+from obc_calc.io.xlsx_reader import sniff
+
+
+def open_sample(name: str) -> None:
+    ui.load(load_deal(ui.SAMPLES[name]))
+    st.session_state["home_message"] = f"Opened the sample deal: {ui.current().name}."
+
+
+def open_blank() -> None:
+    ui.load(deal_from_dict(ui.BLANK_DEAL))
+    st.session_state["home_message"] = "Started a blank deal with one outcome. Fill it in on the next pages."
+
+
+def open_upload() -> None:
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    # An .xlsx is a zip archive: judge by the bytes too, so a renamed workbook still opens.
+    workbook = upload.name.lower().endswith(".xlsx") or sniff(data) == "xlsx"
+    try:
+        deal = deal_from_workbook(data, upload.name) if workbook else deal_from_json(data, upload.name)
+    except DealError as error:
+        # Workbook problems already say where (sheet, row, column); JSON ones name a field path.
+        describe = ui.cell_sentence if workbook else (lambda problem: ui.sentence(problem, {}))
+        lines = ui.first_problems([describe(problem) for problem in error.problems])
+        ui.set_problems("upload", [f"{upload.name} is not a deal this app can open:"] + lines)
+        return
+    ui.load(deal)
+    st.session_state["home_message"] = f"Opened {upload.name}: {deal.name}."
+
+
+st.title("Outcomes-based contracting calculator")
+st.markdown(
+    "In an **outcomes-based contract** a school district pays a provider a **base** for running "
+    "the service, plus a **performance pool** paid only when agreed student outcomes are met. "
+    "The **rate card** lists each outcome, how it is measured, what counts as success and the "
+    "dollars tied to it. This calculator shows, for any deal you design, the **maximum** the "
+    "district must encumber, the **expected** cost, the **floor** (base only), the cost per pupil "
+    "and when the money goes out."
+)
+with st.expander("How to use it", expanded=False):
+    st.markdown(
+        "1. Start from a sample deal, upload a deal file or budget workbook, or start blank (below).\n"
+        "2. **Deal & split**: students, price, and how much of the price depends on outcomes.\n"
+        "3. **Rate card**: the outcomes, their weights and how each one pays.\n"
+        "4. **Scenarios**: what the district pays if students do better or worse than expected.\n"
+        "5. **Budget**: the payments by month and fiscal year, the budget workbook (Excel) and the deal "
+        "file to download.\n\n"
+        "Every change updates the figures at once. A change that would make the deal invalid is "
+        "explained in plain words and not applied, so your other work is never lost."
+    )
+
+st.subheader("Choose a deal")
+columns = st.columns(len(ui.SAMPLES) + 1)
+for column, name in zip(columns, ui.SAMPLES, strict=False):
+    column.button(name, on_click=open_sample, args=(name,), width="stretch",
+                  help=f"{ui.SAMPLE_NOTES[name]} Replaces the current deal.")
+columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
+                   help="Replace the current deal with a minimal one-outcome deal to fill in.")
+st.file_uploader(
+    "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key="upload",
+    on_change=open_upload,
+    help="A deal saved from this app or written by hand in the deal file format, or a budget workbook "
+         "downloaded from the Budget page (edits made to its blue input cells in Excel come back with it). "
+         f"Up to {MAX_UPLOAD_MB} MB.",
+)
+upload_problems = ui.problems("upload")
+if upload_problems:
+    headline, *details = upload_problems
+    st.error(f"{headline}\n\n{ui.bullets(details)}\n\nThe current deal is unchanged.")
+if "home_message" in st.session_state:
+    st.success(st.session_state.pop("home_message"))
+
+deal = ui.current()
+report = deal_report(deal)
+st.subheader(deal.name)
+st.caption(
+    f"{ui.parties(deal)}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
+    f"{len(deal.scenarios)} scenarios"
+)
+columns = st.columns(4)
+headline = [
+    ("Maximum (encumber)", report.maximum,
+     "The contract's not-to-exceed value: the base plus the whole performance pool. "
+     "This is what the district encumbers."),
+    ("Expected", report.expected, "What the district pays if every outcome reaches its expected rate."),
+    ("Floor (base only)", report.floor, "What the district pays if no outcome is reached: the base alone."),
+]
+for column, (label, result, help_text) in zip(columns, headline, strict=False):
+    ui.total_metric(column, label, report, result, help_text)
+ui.share_metric(columns[3], deal, "The share of the total cost paid only when outcomes are met (the "
+                "performance pool). Districts typically put 20% to 60% at risk.")
+st.subheader("Flags")
+ui.show_flags(report.flags)

@@ -1,0 +1,216 @@
+"""Provider view: the deal from the provider's side (margin, break-even, cash flow) and per-pupil pricing."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from obc_calc.core.pricing import PerPupilPrice, per_pupil_price, pool_for, total_and_share
+from obc_calc.core.provider import (
+    DeliveryCost,
+    break_even_rate,
+    cash_flow,
+    max_shortfall,
+    provider_scenarios,
+    revenue_at_rate,
+    starting_cost,
+    worst_month,
+)
+from obc_calc.core.students import change_students
+
+COSTS = ("provider_fixed", "provider_per_student")  # kept together while moving between pages
+FIXED_HELP = ("What delivering the program costs the provider whatever the enrollment: program management, "
+              "training, software, recruiting tutors.")
+PER_STUDENT_HELP = ("What each student served costs the provider: tutor hours, materials. Fewer students "
+                    "served lowers the cost along with any per-student base.")
+BREAK_EVEN_HELP = ("The one achievement rate, applied to every outcome, at which the base plus the outcome "
+                   "payments cover the provider's cost, with every planned student served.")
+SHORTFALL_HELP = ("Costs paid so far minus payments received so far, at its largest month, in the expected "
+                  "case: what the provider must finance (credit line, reserves) while outcome payments "
+                  "are pending. $0 when payments always keep up with costs.")
+
+
+# ---- delivery cost ---------------------------------------------------------------------------
+
+def costs_entered() -> bool:
+    return COSTS[0] in ui.kept_values()  # the two are kept together
+
+
+def cost_inputs() -> DeliveryCost:
+    start = starting_cost(ui.current())  # until the user enters the provider's figures
+    left, right = st.columns(2)
+    money = {"min_value": 0.0, "max_value": ui.MONEY_INPUT_MAX, "format": "%.2f"}
+    left.number_input("Fixed delivery cost ($)", step=10_000.0, **money,
+                      **ui.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
+    right.number_input("Delivery cost per student served ($)", step=10.0, **money,
+                       **ui.kept(COSTS[1], start.per_student, COSTS[0]), help=PER_STUDENT_HELP)
+    if not costs_entered():
+        st.caption("Starting figures: no fixed cost and a cost per student halfway between the base and the "
+                   "full price per pupil. Enter the provider's own costs.")
+    return DeliveryCost(st.session_state["provider_fixed"], st.session_state["provider_per_student"])
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+def margin_table(cost: DeliveryCost) -> None:
+    rows = []
+    for scenario in provider_scenarios(ui.current(), cost):
+        rows.append({"Scenario": scenario.name, "Revenue": ui.money(scenario.revenue),
+                     "Cost": ui.money(scenario.cost), "Margin": ui.money(scenario.margin),
+                     "Margin (% of revenue)": ui.percent(scenario.margin_share)})
+    help_texts = {
+        "Revenue": "What the district pays the provider: base plus outcome payments.",
+        "Cost": "Fixed cost plus the cost per student served.",
+        "Margin": "Revenue minus cost; negative is a loss.",
+        "Margin (% of revenue)": "Margin divided by revenue.",
+    }
+    columns = {name: st.column_config.TextColumn(name, help=text, alignment="right")
+               for name, text in help_texts.items()}
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=columns)
+    st.caption("Expected: every outcome at its expected rate. The other rows are the deal's scenarios "
+               "(Scenarios page).")
+
+
+def break_even(cost: DeliveryCost) -> None:
+    deal = ui.current()
+    rate = break_even_rate(deal, cost)
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    left.metric("Break-even achievement rate", "None" if rate is None else ui.percent(rate),
+                help=BREAK_EVEN_HELP, border=True)
+    need = cost.for_students(deal.students)
+    if rate is None:
+        right.warning(f"No break-even: even with every outcome fully achieved the deal pays "
+                      f"{ui.money(revenue_at_rate(deal, 1.0))}, less than the {ui.money(need)} it costs to "
+                      f"serve {deal.students:,} students.", icon=":material/warning:")
+    elif rate == 0:
+        right.info(f"The base alone ({ui.money(revenue_at_rate(deal, 0.0))}) covers the {ui.money(need)} it "
+                   f"costs to serve {deal.students:,} students: the provider breaks even with no outcome "
+                   "achieved.", icon=":material/info:")
+    else:
+        right.info(f"With every outcome at {ui.percent(rate)} or more, base and outcome payments cover the "
+                   f"{ui.money(need)} it costs to serve all {deal.students:,} students.",
+                   icon=":material/info:")
+
+
+def cash_flow_chart(cost: DeliveryCost) -> None:
+    deal = ui.current()
+    flow = cash_flow(deal, cost)
+    largest = max_shortfall(deal, cost)
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    left.metric("Largest shortfall to finance", ui.money(largest), help=SHORTFALL_HELP, border=True)
+    if largest > 0:
+        right.caption(f"In the expected case the provider is furthest behind in {worst_month(flow)}: it has "
+                      f"paid {ui.money(largest)} more in costs than it has received.")
+    else:
+        right.caption("In the expected case payments keep up with costs every month: nothing to finance.")
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=flow["Month"], y=flow["Payments received"], name="Payments received",
+                         marker_color="#1f6f8b", hovertemplate="$%{y:,.0f}"))
+    fig.add_trace(go.Bar(x=flow["Month"], y=flow["Costs paid"], name="Costs paid", marker_color="#d08c60",
+                         hovertemplate="$%{y:,.0f}"))
+    fig.add_trace(go.Scatter(x=flow["Month"], y=flow["Shortfall"], name="Cumulative shortfall",
+                             mode="lines+markers", line={"color": "#b91c1c", "width": 3},
+                             hovertemplate="$%{y:,.0f}"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
+    ui.show_chart(fig, "Expected case, month by month: what the provider receives and spends", "Month",
+                  "Dollars ($)", key="provider_cash_flow")
+    st.caption("Costs are spread evenly over the term's months; payments follow the deal's schedule (Budget "
+               "page). The shortfall is costs paid to date minus payments received to date, never below $0.")
+
+
+# ---- per-pupil pricing -----------------------------------------------------------------------
+
+def seed_pricing() -> None:
+    deal = ui.current()
+    price = per_pupil_price(deal)
+    ui.seed("pp_base", price.base)
+    ui.seed("pp_outcomes", price.outcomes)
+    ui.seed("pp_students", deal.students)
+
+
+def apply_pricing() -> None:
+    """Set students, total cost and share from the entered prices, through the validated edit path; the other
+    counts of students follow the students (obc_calc.core.students)."""
+    students = st.session_state["pp_students"]
+    price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
+    total, share = total_and_share(price, students)
+    candidate, notices = change_students(ui.deal_data(), students)
+    candidate.update({"total_cost": total, "performance_share": share})
+    lines = ui.apply(candidate)
+    ui.set_problems("pp_apply", lines)
+    if not lines:
+        if not costs_entered():  # the starting costs follow the new price
+            for key in COSTS:
+                st.session_state.pop(key, None)
+        followed = ui.bullets([ui.markdown_text(notice) for notice in notices])
+        st.session_state["pp_message"] = (
+            f"The deal is now {ui.money(total)} for {students:,} students, {ui.percent(share)} on outcomes."
+            + (f"\n\n{followed}" if notices else ""))
+
+
+def pricing_section() -> None:
+    st.subheader("Per-pupil pricing")
+    st.caption("Districts and providers often quote a deal per student: a base price plus up to an outcome "
+               "price (Duval County: $670 + up to $750). Enter such a quote to see the total and the split, "
+               "and apply it to the deal.")
+    seed_pricing()
+    columns = st.columns(3)
+    money = {"min_value": 0.0, "max_value": ui.MONEY_INPUT_MAX, "step": 10.0, "format": "%.2f"}
+    columns[0].number_input("Base price per student ($)", key="pp_base", **money,
+                            help="Paid per student whatever the outcomes.")
+    columns[1].number_input("Outcome price per student, at most ($)", key="pp_outcomes", **money,
+                            help="The most paid per student when every outcome is met.")
+    columns[2].number_input("Students", min_value=1, max_value=ui.STUDENTS_INPUT_MAX, step=1,
+                            key="pp_students", help="Students the contract plans to serve. When applied, the "
+                            "other counts of students keep their share of them, as on the Deal & split page.")
+    price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
+    students = st.session_state["pp_students"]
+    total, share = total_and_share(price, students)
+    columns = st.columns(3, vertical_alignment="bottom")
+    columns[0].metric("Total cost", ui.money(total), f"{ui.money(price.total, cents=True)} per student",
+                      delta_color="off", delta_arrow="off", border=True)
+    columns[1].metric("Performance share", ui.percent(share), f"pool {ui.money(pool_for(price, students))}",
+                      delta_color="off", delta_arrow="off", border=True)
+    deal = ui.current()
+    applied = (students == deal.students and abs(total - deal.total_cost) < 0.005
+               and abs(share - deal.performance_share) < 1e-9)
+    columns[2].button("Apply to the current deal", on_click=apply_pricing, type="primary",
+                      disabled=applied or total <= 0, icon=":material/check:",
+                      help="Sets the deal's students, total cost and performance share from these prices.")
+    if applied:
+        columns[2].caption("These prices are the current deal's.")
+    ui.show_problems(ui.problems("pp_apply"))
+    if "pp_message" in st.session_state:
+        st.success(st.session_state.pop("pp_message"))
+    current_prices()
+
+
+def current_prices() -> None:
+    deal = ui.current()
+    price = per_pupil_price(deal)
+    st.markdown(f"**The current deal per pupil** ({deal.name})")
+    columns = st.columns(3)
+    columns[0].metric("Base per pupil", ui.money(price.base, cents=True), border=True)
+    columns[1].metric("Outcomes per pupil, at most", ui.money(price.outcomes, cents=True), border=True)
+    columns[2].metric("Price per pupil", ui.money(price.total, cents=True),
+                      f"{ui.money(deal.total_cost)} for {deal.students:,} students", delta_color="off",
+                      delta_arrow="off", border=True)
+
+
+# ---- the page --------------------------------------------------------------------------------
+
+st.title("Provider view")
+st.caption(f"{ui.current().name}, seen from the provider's side: what it earns against what delivery "
+           "costs, the achievement it needs to break even, and the cash it must carry until outcome "
+           "payments arrive.")
+st.subheader("The provider's delivery cost")
+delivery = cost_inputs()
+st.subheader("Margin by scenario")
+margin_table(delivery)
+st.subheader("Break-even")
+break_even(delivery)
+st.subheader("Cash flow")
+cash_flow_chart(delivery)
+pricing_section()

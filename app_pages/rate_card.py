@@ -1,0 +1,339 @@
+"""Rate card: the outcomes, how each pays, its share of the pool, and its payment curve; import a rate card
+kept as a spreadsheet."""
+
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from obc_calc.core.errors import DealError
+from obc_calc.core.grid import achievement_rates, payment_curve, price_per_achieving_student
+from obc_calc.core.limits import MAX_UPLOAD_MB
+from obc_calc.core.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
+from obc_calc.core.rules import describe_basis
+from obc_calc.core.scenarios import expected, maximum
+from obc_calc.io.ratecard import RateCard, deal_with_rate_card, read_rate_card, rescaled_weights
+
+PERCENT_COLUMNS = {  # table column -> deal field, shown in percent
+    "Weight (%)": "weight",
+    "Expected rate (%)": "expected_rate",
+    "Target rate (%)": "target_rate",
+    "Floor rate (%)": "floor_rate",
+}
+# Outcome fields the table edits; any other field of an outcome is carried over untouched.
+TABLE_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "weight", "expected_rate",
+                "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
+# The money-moving columns first, so they show without scrolling; the descriptive ones after.
+EXAMPLE_CARD = ui.ROOT / "sample_data" / "rate_card_example.csv"
+UPLOADER = "card_upload"
+COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)", "Floor rate (%)",
+           "Tiers", "Month paid", "Eligible students", "Data source", "Threshold", "Threshold value",
+           "Metric"]
+
+
+def tiers_to_text(tiers: list[dict] | None) -> str:
+    return ", ".join(f"{t['min_rate'] * 100:g}%:{t['payout'] * 100:g}%" for t in tiers or [])
+
+
+def tiers_from_text(value: str) -> list[dict] | str:
+    """'30%:50%, 40%:100%' -> tiers; a sentence on what is wrong when it cannot be read."""
+    tiers = []
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        pieces = [p.strip().rstrip("%").strip() for p in part.split(":")]
+        try:
+            min_rate, payout = (float(p) / 100 for p in pieces)
+        except ValueError:
+            return (f"'{part}' is not a tier; write each tier as rate:payout in percent, "
+                    "such as 30%:50%, 40%:100%")
+        tiers.append({"min_rate": min_rate, "payout": payout})
+    return tiers
+
+
+def build_frame() -> pd.DataFrame:
+    rows = []
+    for outcome in ui.deal_data()["outcomes"]:
+        row = {
+            "Outcome": outcome["name"], "Metric": outcome.get("metric", ""),
+            "Threshold": outcome.get("threshold", ""), "Threshold value": outcome.get("threshold_value"),
+            "Basis": outcome["basis"], "Tiers": tiers_to_text(outcome.get("tiers")),
+            "Eligible students": outcome.get("eligible_students"),
+            "Data source": outcome["data_source"], "Month paid": outcome.get("paid_in_month"),
+            "original": outcome["name"],
+        }
+        for column, field in PERCENT_COLUMNS.items():
+            value = outcome.get(field)
+            row[column] = None if value is None else value * 100
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "original"])
+    for column in ("Threshold value", "Eligible students", "Month paid", *PERCENT_COLUMNS):
+        frame[column] = frame[column].astype("float64")
+    # The deal as it was when this table was built: renames follow row by row into the scenarios,
+    # and outcome fields this table does not show are kept.
+    frame.attrs["scenarios"] = ui.deal_data().get("scenarios", [])
+    frame.attrs["outcomes"] = {o["name"]: o for o in ui.deal_data()["outcomes"]}
+    return frame
+
+
+def row_to_outcome(row, originals: dict) -> tuple[dict, list[str]]:
+    """One table row as an outcome; fields its basis does not use are dropped, not reported."""
+    basis = row["Basis"] if row["Basis"] in BASES else "per_student"
+    original = originals.get(row["original"], {}) if not ui.blank(row["original"]) else {}
+    outcome = {k: v for k, v in original.items() if k not in TABLE_FIELDS}
+    outcome |= {
+        "name": ui.text(row["Outcome"]), "metric": ui.text(row["Metric"]),
+        "threshold": ui.text(row["Threshold"]), "basis": basis,
+        "weight": 0.0 if ui.blank(row["Weight (%)"]) else row["Weight (%)"] / 100,
+        "expected_rate": 0.0 if ui.blank(row["Expected rate (%)"]) else row["Expected rate (%)"] / 100,
+        "data_source": row["Data source"] if row["Data source"] in DATA_SOURCES else "district",
+    }
+    for column, field in (("Threshold value", "threshold_value"), ("Eligible students", "eligible_students"),
+                          ("Month paid", "paid_in_month")):
+        if not ui.blank(row[column]):
+            value = float(row[column])
+            outcome[field] = value if field == "threshold_value" else ui.count(value)
+    errors = []
+    for field in BASIS_FIELDS[basis]:
+        if field == "tiers":
+            tiers = tiers_from_text(ui.text(row["Tiers"]))
+            if isinstance(tiers, str):
+                errors.append(tiers)
+            else:
+                outcome["tiers"] = tiers
+            continue
+        column = next(c for c, f in PERCENT_COLUMNS.items() if f == field)
+        if not ui.blank(row[column]):
+            outcome[field] = row[column] / 100
+    return outcome, errors
+
+
+def renamed_scenarios(base_scenarios: list[dict], edited: pd.DataFrame) -> list[dict]:
+    """Scenario rates follow renamed outcomes and drop removed ones."""
+    names = {r["original"]: ui.text(r["Outcome"])
+             for _, r in edited.iterrows() if not ui.blank(r["original"])}
+    scenarios = []
+    for scenario in base_scenarios:
+        rates = {names[old]: rate for old, rate in scenario.get("rates", {}).items() if old in names}
+        scenarios.append({**scenario, "rates": rates})
+    return scenarios
+
+
+def candidate_from(edited: pd.DataFrame) -> tuple[dict, list[str]]:
+    candidate = ui.deal_data()
+    outcomes, errors = [], []
+    for number, (_, row) in enumerate(edited.iterrows(), start=1):
+        if all(ui.blank(row[c]) for c in ("Outcome", "Metric", "Threshold", "Weight (%)")):
+            continue  # a row just added and not filled in yet
+        outcome, row_errors = row_to_outcome(row, edited.attrs.get("outcomes", {}))
+        outcomes.append(outcome)
+        label = f"Rate card, row {number}" + (f" ({outcome['name']})" if outcome["name"] else "")
+        errors += [f"{label}, tiers: {ui.capitalized(e)}." for e in row_errors]
+    candidate["outcomes"] = outcomes
+    candidate["scenarios"] = renamed_scenarios(edited.attrs.get("scenarios", []), edited)
+    return candidate, errors
+
+
+def rescale(edited: pd.DataFrame) -> None:
+    """Scale the weights to add up to 100%, keeping their proportions (equal if all are zero)."""
+    frame = edited.copy()
+    frame.attrs = dict(edited.attrs)
+    frame["Weight (%)"] = rescaled_weights(frame["Weight (%)"].fillna(0.0), 100.0)
+    ui.replace_frame("outcomes", frame)
+
+
+def column_config() -> dict:
+    percent = dict(min_value=0.0, max_value=100.0, step=0.1, format="%.1f%%")
+    return {
+        "Outcome": st.column_config.TextColumn("Outcome", required=True, pinned=True,
+                                               help="A short, unique name for the outcome."),
+        "Metric": st.column_config.TextColumn(
+            "Metric", width="large",
+            help="What is measured and with which instrument, e.g. i-Ready scale-score growth."),
+        "Threshold": st.column_config.TextColumn(
+            "Threshold", width="medium",
+            help="The per-student level that counts as success, e.g. one year of growth."),
+        "Threshold value": st.column_config.NumberColumn(
+            "Threshold value", help="Optional number for the threshold, in the metric's own units."),
+        "Basis": st.column_config.SelectboxColumn(
+            "Basis", options=list(BASES), required=True, default="per_student", width="medium",
+            format_func=ui.BASIS_LABELS.get,
+            help="How the outcome pays. Per student: a price for each student who meets the threshold. "
+                 "Cohort threshold: all of its allocation once the target rate is reached. Tiered: a "
+                 "share of it by bands of the rate. Graduated: rising in a line from the floor to the "
+                 "target."),
+        "Weight (%)": st.column_config.NumberColumn(
+            "Weight (%)", default=0.0, help="Share of the performance pool on this outcome. "
+            "Weights must add up to 100%; put more on outcomes the provider can more readily reach.",
+            **percent),
+        "Expected rate (%)": st.column_config.NumberColumn(
+            "Expected rate (%)", default=50.0,
+            help="The share of eligible students you expect to meet the threshold; drives the expected cost.",
+            **percent),
+        "Target rate (%)": st.column_config.NumberColumn(
+            "Target rate (%)", help="Cohort threshold and graduated only: the achievement rate that "
+            "earns the whole allocation. Ignored for other bases.", **percent),
+        "Floor rate (%)": st.column_config.NumberColumn(
+            "Floor rate (%)", help="Graduated only: at or below this rate nothing is paid (blank = 0%). "
+            "Ignored for other bases.", **percent),
+        "Tiers": st.column_config.TextColumn(
+            "Tiers", width="medium",
+            help="Tiered only: 'rate:payout' pairs in percent, rising, e.g. 30%:50%, 40%:100% pays "
+            "half the allocation from 30% achievement and all of it from 40%. Ignored for other bases."),
+        "Eligible students": st.column_config.NumberColumn(
+            "Eligible students", min_value=1, step=1, format="%d",
+            help="Students this outcome counts; blank means every student in the deal."),
+        "Data source": st.column_config.SelectboxColumn(
+            "Data source", options=list(DATA_SOURCES), required=True, default="district",
+            help="Who supplies the verified data: the district, the provider or a third party."),
+        "Month paid": st.column_config.NumberColumn(
+            "Month paid", min_value=1, step=1, format="%d",
+            help="Month of the term in which this outcome is settled and paid; blank means the last month."),
+    }
+
+
+def allocation_table() -> None:
+    deal = ui.current()
+    rows = []
+    for outcome in deal.outcomes:
+        per_student = outcome.basis == "per_student"
+        rows.append({
+            "Outcome": outcome.name,
+            "Basis": ui.BASIS_LABELS[outcome.basis],
+            "Weight": ui.percent(outcome.weight),
+            "Allocation": ui.money(deal.allocation(outcome)),
+            "Price per achieving student": (
+                ui.money(price_per_achieving_student(deal, outcome), cents=True) if per_student else "—"),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True,
+                 column_config=ui.right_aligned(["Allocation", "Weight", "Price per achieving student"]))
+    st.markdown("\n".join(f"- **{o.name}**: {describe_basis(o)}" for o in deal.outcomes))
+
+
+def curves_chart() -> None:
+    deal = ui.current()
+    rates = achievement_rates(1001)
+    fig = go.Figure()
+    for outcome in deal.outcomes:
+        fig.add_trace(go.Scatter(x=rates, y=payment_curve(deal, outcome, rates), mode="lines",
+                                 name=outcome.name, line_shape="linear"))
+        at_expected = payment_curve(deal, outcome, [outcome.expected_rate])[0]
+        fig.add_trace(go.Scatter(x=[outcome.expected_rate], y=[at_expected], mode="markers",
+                                 name=f"{outcome.name}: expected", showlegend=False,
+                                 marker={"size": 10, "symbol": "circle-open", "line": {"width": 2}}))
+    ui.show_chart(fig, "Payment by achievement rate (circles: expected rate)",
+                  "Achievement rate (% of eligible students meeting the threshold)", "Payment ($)",
+                  x_percent=True, key="curves")
+
+
+# ---- importing a rate card kept as a spreadsheet ----------------------------------------------
+
+def adopt_card(deal: Deal, count: int, file_name: str) -> None:
+    """on_click: the checked deal with the card's outcomes replaces the deal; every editor starts again."""
+    ui.load(deal)
+    ui.empty_uploader(UPLOADER)  # its outcomes are in the deal now
+    st.session_state["card_message"] = (
+        f"Replaced the rate card with the {count} outcomes of {ui.markdown_text(file_name)}.")
+
+
+def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
+    """The outcomes as the deal will hold them, each with the row of the file it came from."""
+    return pd.DataFrame([{
+        "File row": row, "Outcome": o.name, "Basis": ui.BASIS_LABELS[o.basis], "Weight": ui.percent(o.weight),
+        "Allocation": ui.money(deal.allocation(o)), "Expected rate": ui.percent(o.expected_rate),
+        "Target rate": ui.percent_or_dash(o.target_rate), "Floor rate": ui.percent_or_dash(o.floor_rate),
+        "Tiers": tiers_to_text([t.model_dump() for t in o.tiers or []]) or "—",
+        "Month paid": deal.paid_in_month(o), "Eligible students": f"{deal.eligible(o):,}",
+        "Data source": o.data_source, "Metric": o.metric, "Threshold": o.threshold,
+    } for row, o in zip(card.rows, deal.outcomes, strict=True)])
+
+
+def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
+    """Preview a readable card, what it changes, and the button that adopts it."""
+    where = f" (sheet {card.sheet})" if card.sheet else ""
+    st.markdown(f"**{len(card.outcomes)} outcomes found in {ui.markdown_text(file_name)}{where}:**")
+    st.dataframe(card_preview(card, deal), hide_index=True, column_config=ui.right_aligned(
+        ["Weight", "Allocation", "Expected rate", "Target rate", "Floor rate", "Eligible students"]))
+    now = ui.current()
+    dropped = [o.name for o in now.outcomes if o.name not in {c.name for c in deal.outcomes}]
+    notes = [f"At the expected rates the district would pay **{ui.money(expected(deal).total)}** "
+             f"(now {ui.money(expected(now).total)}); the maximum stays {ui.money(maximum(deal).total)}."]
+    if dropped:
+        notes.append("Not on this card, so removed with their scenario rates: "
+                     + ", ".join(ui.markdown_text(name) for name in dropped) + ".")
+    st.markdown("\n".join(f"- {note}" for note in notes))
+    st.button(f"Replace the rate card with these {len(card.outcomes)} outcomes", type="primary",
+              icon=":material/published_with_changes:", key="card_replace", on_click=adopt_card,
+              args=(deal, len(card.outcomes), file_name),
+              help="The deal's outcomes become the file's; the price, split, term and scenarios stay.")
+
+
+def import_section() -> None:
+    st.file_uploader(
+        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=ui.uploader_key(UPLOADER),
+        help="One row per outcome, a header row naming the columns like the deal format's outcome fields: "
+             "name (required), metric, threshold, threshold_value, basis, weight, expected_rate, "
+             "eligible_students, target_rate, floor_rate, tiers, data_source, paid_in_month. Rates may be "
+             "written 0.25 or 25%; tiers as 20%:50%; 30%:100%. See sample_data/rate_card_example.csv. "
+             f"Up to {MAX_UPLOAD_MB} MB.",
+    )
+    st.download_button(
+        "Download an example rate card", EXAMPLE_CARD.read_bytes(), file_name=EXAMPLE_CARD.name,
+        mime="text/csv", icon=":material/download:", key="card_example", on_click="ignore",
+        help="sample_data/rate_card_example.csv: the expected columns, filled in with four outcomes "
+             "(one of each basis).",
+    )
+    upload = st.session_state.get(ui.uploader_key(UPLOADER))
+    if upload is None:
+        return
+    try:
+        card = read_rate_card(upload.getvalue(), upload.name)
+        deal = deal_with_rate_card(ui.current(), card)
+    except DealError as error:
+        lines = ui.first_problems([ui.markdown_text(ui.cell_sentence(p)) for p in error.problems])
+        st.error(f"{ui.markdown_text(upload.name)} cannot be used as this deal's rate card:"
+                 "\n\n" + ui.bullets(lines) + "\n\nThe deal is unchanged.")
+        return
+    show_card(card, deal, upload.name)
+
+
+st.title("Rate card")
+# Nothing varies above the expander: moving it would close it in the browser.
+with st.expander("Import a rate card from a spreadsheet (CSV or Excel)", icon=":material/upload_file:"):
+    import_section()
+if "card_message" in st.session_state:
+    st.success(st.session_state.pop("card_message"))
+st.caption(
+    "One row per outcome. Edit cells directly; add an outcome with the + under the table, remove one by "
+    "selecting its row and pressing the bin. Only the fields the chosen basis uses are read."
+)
+frame = ui.base_frame("outcomes", build_frame)
+edited = st.data_editor(
+    frame, key=ui.editor_key("outcomes"), num_rows="dynamic", hide_index=True, placeholder="",
+    column_order=COLUMNS, column_config=column_config(),
+)
+edited.attrs = dict(frame.attrs)
+candidate, parse_errors = candidate_from(edited)
+if parse_errors:
+    ui.show_problems(parse_errors)
+elif candidate != ui.deal_data():
+    lines = ui.apply(candidate)
+    ui.show_problems(lines)
+    weights_off = any(line.startswith("Rate card: The weights") for line in lines)
+    if weights_off:
+        st.button("Rescale weights to 100%", type="primary", icon=":material/balance:",
+                  on_click=rescale, args=(edited,),
+                  help="Keep the weights' proportions and scale them so they add up to 100%.")
+
+deal = ui.current()
+st.subheader("Allocations")
+st.caption(
+    f"Performance pool {ui.money(deal.performance_pool)} ({ui.percent(deal.performance_share)} of "
+    f"{ui.money(deal.total_cost)}), split by weight."
+)
+allocation_table()
+expected_result, maximum_result = expected(deal), maximum(deal)
+st.markdown(
+    f"At the expected rates the district pays **{ui.money(expected_result.total)}** of the "
+    f"{ui.money(maximum_result.total)} maximum ({ui.percent(expected_result.pool_earned_share)} of the pool)."
+)
+curves_chart()

@@ -1,0 +1,408 @@
+"""Settle-up: from a verified student-level results file to the invoice due for the period.
+
+The file is kept in session state (`settle_file`), not only in the uploader, so it survives visits
+to other pages and so the "Use the sample results" button can supply it. Reading and checking a
+file are cached on its bytes and the options, so a large file is read once, not on every click.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from obc_calc.core.errors import DealError
+from obc_calc.core.limits import MAX_UPLOAD_MB
+from obc_calc.core.model import Deal
+from obc_calc.core.settle import Invoice, SettleOptions, default_period, invoice_csv, settle
+from obc_calc.io.invoice_excel import invoice_workbook
+from obc_calc.io.results_file import (
+    ID,
+    SERVED,
+    RawTable,
+    ReadOptions,
+    ResultsTable,
+    check_results,
+    find_column,
+    fold,
+    read_table,
+)
+from obc_calc.io.xlsx_reader import sniff
+
+SAMPLE_RESULTS = ui.ROOT / "sample_data" / "math_tutoring_results.csv"
+FILE = "settle_file"  # {"name", "data", "token"}: the results file being settled
+UPLOADER = "settle_upload"
+PREVIEW_ROWS = 10
+MISSING_LABELS = {
+    "excluded": "Leave them out of the rate (excluded)",
+    "not_achieved": "Count them as not achieved",
+}
+MISSING_HELP = (
+    "A served student with a blank (or NA) value for an outcome.\n\n"
+    "**Excluded**: the student is left out of that outcome's rate; the rate of the students with a value "
+    "stands for them (a per-student outcome pays only for the achievers counted). Fair when data are "
+    "missing for reasons unrelated to the outcome (a student moved "
+    "before the test).\n\n"
+    "**Counted as not achieved**: the student stays in the rate as a non-achiever, so missing data cost "
+    "the provider. The invoice says how many students each rule touched."
+)
+COMMITMENTS_HELP = (
+    "The district's side of the deal: scheduling students, monitoring attendance, sharing data on time. "
+    "If the district missed its commitments, the full contract value is due, whatever the results."
+)
+SESSIONS_HELP = (
+    "Switch on when the served column holds the number of sessions each student attended rather "
+    "than 1/0 or yes/no. Students with at least the minimum count as served."
+)
+COLUMN_HELP = {
+    "Outcome": "Each outcome on the rate card, then the base and the total due.",
+    "Basis": "How the outcome pays: per student who meets the threshold, all or nothing at a cohort "
+             "target, by tiers, or graduated (linear) between a floor and a target rate.",
+    "Threshold": "What a student must reach to count as an achiever.",
+    "Eligible": "Served students the rate counts: all of them, less those with no value when missing "
+                "values are excluded. On the Base line: the students served.",
+    "Achievers": "Served students who meet the threshold.",
+    "Rate": "Achievers divided by eligible students.",
+    "Missing": "Served students with no value for this outcome; the missing-values rule decides "
+               "whether they are left out of the rate or counted as not achieved.",
+    "Up to": "The outcome's share of the performance pool: the most it can pay.",
+    "Amount due": "What this line pays, to the cent.",
+}
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+def joined(names: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+
+
+# ---- the file in session state --------------------------------------------------------------
+
+def set_file(name: str, data: bytes) -> None:
+    st.session_state["settle_token"] = token = st.session_state.get("settle_token", 0) + 1
+    st.session_state[FILE] = {"name": name, "data": data, "token": token}
+    kept = ui.kept_values()
+    for key in [k for k in kept if k.startswith("settle_column_")]:  # the old file's column choices
+        del kept[key]
+
+
+def take_upload() -> None:
+    upload = st.session_state.get(ui.uploader_key(UPLOADER))
+    if upload is not None:
+        set_file(upload.name, upload.getvalue())
+
+
+def use_sample() -> None:
+    set_file(SAMPLE_RESULTS.name, SAMPLE_RESULTS.read_bytes())
+    ui.empty_uploader(UPLOADER)
+
+
+def clear_file() -> None:
+    st.session_state.pop(FILE, None)
+    ui.empty_uploader(UPLOADER)
+
+
+def sample_fits(deal: Deal) -> bool:
+    """The sample file has a column for every outcome of this deal (the math tutoring sample's)."""
+    with SAMPLE_RESULTS.open(encoding="utf-8") as handle:
+        header = {fold(name) for name in handle.readline().strip().split(",")}
+    return all(fold(o.name) in header for o in deal.outcomes)
+
+
+# ---- cached steps: pure functions of the bytes and the options -------------------------------
+
+@st.cache_data(max_entries=4, show_spinner="Reading the file...")
+def read_file(data: bytes, filename: str, id_header: str) -> tuple[RawTable | None, list[str]]:
+    try:
+        return read_table(data, filename, id_header), []
+    except DealError as error:
+        return None, error.lines()
+
+
+@st.cache_data(max_entries=8, show_spinner="Checking every row...")
+def check_file(data: bytes, filename: str, id_header: str, deal: Deal,
+               options: ReadOptions) -> tuple[ResultsTable | None, list[str]]:
+    raw, problems = read_file(data, filename, id_header)
+    if raw is None:
+        return None, problems
+    try:
+        return check_results(raw, deal, options), []
+    except DealError as error:
+        return None, error.lines()
+
+
+# ---- page sections --------------------------------------------------------------------------
+
+def describe_columns(deal: Deal) -> str:
+    lines = [
+        "- `student_id`: one row per student.",
+        "- `served`: 1/0, yes/no or true/false; or the number of sessions attended (set a minimum below).",
+    ]
+    for outcome in deal.outcomes:
+        if outcome.threshold_value is None:
+            kind = "1 if the student achieved it, 0 if not"
+        else:
+            kind = f"the measured value; a student meets it at {outcome.threshold_value:g} or more"
+        lines.append(f"- `{outcome.name}`: {ui.markdown_text(kind)}.")
+    return "\n".join(lines)
+
+
+def template_csv(deal: Deal) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([ID, SERVED] + [o.name for o in deal.outcomes])
+    return out.getvalue()
+
+
+def file_section(deal: Deal) -> dict | None:
+    st.subheader("1. Results file")
+    left, right = st.columns([3, 2])
+    left.file_uploader(
+        "Upload the verified results (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"],
+        key=ui.uploader_key(UPLOADER),
+        on_change=take_upload,
+        help="One row per student, a header row naming the columns. In a workbook, the table may be on "
+             f"any sheet. Up to {MAX_UPLOAD_MB} MB.",
+    )
+    fits = sample_fits(deal)  # reads the sample's header: once a run
+    with right:
+        if fits:
+            st.button("Use the sample results", key="settle_sample", on_click=use_sample,
+                      icon=":material/science:",
+                      help=f"Load {SAMPLE_RESULTS.name}: made-up end-of-year results for 1,200 students "
+                           "of the math tutoring sample deal.")
+        st.download_button(
+            "Download a blank template for this deal", template_csv(deal),
+            file_name=f"{ui.slug(deal.name, 'invoice')}_results.csv", mime="text/csv",
+            icon=":material/download:",
+            key="settle_template", on_click="ignore",
+            help="A CSV with this deal's column names: fill in one row per student.",
+        )
+    current = st.session_state.get(FILE)
+    if current is None:
+        empty_state(deal, fits)
+        return None
+    size = len(current["data"])
+    note, clear = st.columns([5, 1], vertical_alignment="center")
+    note.caption(f"Settling **{ui.markdown_text(current['name'])}** ({size:,} bytes).")
+    clear.button("Clear", key="settle_clear", on_click=clear_file, icon=":material/close:",
+                 help="Forget this file and start again.")
+    return current
+
+
+def empty_state(deal: Deal, fits: bool) -> None:
+    sample_hint = (
+        "To try it, press **Use the sample results** above."
+        if fits else
+        f"To try it, open the math tutoring sample deal on the Home page: its sample results file "
+        f"(`sample_data/{SAMPLE_RESULTS.name}`) can then be loaded here with one click."
+    )
+    st.info(
+        "No results file yet. Upload the verified results for the period: a CSV or Excel (.xlsx) file, "
+        "one row per student, with a header row. For this deal the columns are:\n\n"
+        f"{describe_columns(deal)}\n\n"
+        "Other columns (names, grades, schools) are ignored, and other column names can be matched to "
+        "these after upload. A blank cell, NA or N/A is a missing value. **Download a blank template "
+        "for this deal** gives a file with these headers to fill in.\n\n" + sample_hint,
+        icon=":material/upload_file:",
+    )
+
+
+def id_header_input(current: dict) -> str:
+    """An .xlsx table is found by its id column; a different id header can be typed in."""
+    if sniff(current["data"]) != "xlsx":
+        return ID
+    return st.text_input(
+        "Student id column (to find the table in the workbook)", **ui.kept("settle_id_header", ID),
+        help="The workbook's first sheet with this header in its first 10 rows is read.",
+    ).strip() or ID
+
+
+def column_roles(deal: Deal) -> list[tuple[str, str]]:
+    """(role, label) for each column the settle-up needs."""
+    roles = [(ID, "Student id"), (SERVED, "Served")]
+    for outcome in deal.outcomes:
+        measured = outcome.threshold_value is not None
+        kind = f"value, meets at {outcome.threshold_value:g}" if measured else "achieved flag"
+        roles.append((outcome.name, f"{outcome.name} ({kind})"))
+    return roles
+
+
+def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], list[str], list[str]]:
+    """The user's choice of column for each role: ({file column: role}, problems, labels left unchosen)."""
+    roles = column_roles(deal)
+    chosen: dict[str, str | None] = {}
+    unmatched = any(find_column(raw.header, role) is None for role, _ in roles)
+    with st.expander("Columns: which column holds what", expanded=unmatched):
+        st.caption("Matched by name; choose another column where your file uses other names.")
+        columns = st.columns(min(len(roles), 4))
+        for index, (role, label) in enumerate(roles):
+            key = f"settle_column_{token}_{role}"
+            chosen[role] = columns[index % len(columns)].selectbox(
+                label, raw.header, **ui.kept(key, find_column(raw.header, role)),
+                placeholder="Choose a column",
+            )
+    used: dict[str, list[str]] = {}
+    for role, column in chosen.items():
+        if column is not None:
+            used.setdefault(column, []).append(role)
+    problems = [
+        f"Column {column} is chosen for {joined(roles_)}; each needs its own column."
+        for column, roles_ in used.items() if len(roles_) > 1
+    ]
+    unchosen = [label for role, label in roles if chosen[role] is None]
+    return {column: roles_[0] for column, roles_ in used.items()}, problems, unchosen
+
+
+def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
+    left, right = st.columns(2)
+    with left:
+        sessions = st.toggle("The served column counts sessions attended",
+                             **ui.kept("settle_sessions", False), help=SESSIONS_HELP)
+        min_sessions = None
+        if sessions:
+            min_sessions = st.number_input(
+                "Minimum sessions to count as served", min_value=0.0, step=1.0, format="%g",
+                **ui.kept("settle_min_sessions", 1.0),
+                help="Students who attended at least this many sessions count as served.",
+            )
+        missing = st.radio("Served students with a missing value", list(MISSING_LABELS),
+                           format_func=MISSING_LABELS.get, **ui.kept("settle_missing", "excluded"),
+                           help=MISSING_HELP)
+        commitments = st.toggle("The district met its commitments", **ui.kept("settle_commitments", True),
+                                help=COMMITMENTS_HELP)
+    with right:
+        period = st.text_input("Period", **ui.kept("settle_period", ""),
+                               placeholder=default_period(current['name']),
+                               help="The period this invoice settles, e.g. 'Mid-year 2026-27'.")
+        invoice_date = st.date_input("Invoice date", **ui.kept("settle_date", date.today()),
+                                     format="YYYY-MM-DD")
+    options = SettleOptions(
+        period=period.strip() or default_period(current['name']), invoice_date=invoice_date,
+        missing=missing, commitments_met=commitments,
+    )
+    return min_sessions, options
+
+
+def preview_section(raw: RawTable) -> None:
+    st.subheader("3. Preview and checks")
+    shown = min(PREVIEW_ROWS, len(raw.rows))
+    where = f", sheet {raw.sheet}" if raw.sheet else ""
+    st.caption(
+        f"The first {shown} of {len(raw.rows):,} student rows{ui.markdown_text(where)}, numbered as your "
+        f"spreadsheet numbers them (the header is row {raw.header_row})."
+    )
+    preview = raw.preview(PREVIEW_ROWS)
+    preview.index.name = "Row"
+    st.dataframe(preview)
+
+
+def show_problems(title: str, lines: list[str]) -> None:
+    body = ui.bullets([f"{ui.markdown_text(line.rstrip('.'))}." for line in lines])
+    st.error(f"{title}\n\n{body}", icon=":material/error:")
+
+
+def invoice_frame(invoice: Invoice) -> pd.DataFrame:
+    """The invoice lines as text: counts with separators, rates as percentages, money to the cent."""
+    rows = [
+        {
+            "Outcome": line.name, "Basis": ui.BASIS_LABELS.get(line.basis, line.basis),
+            "Threshold": line.threshold.replace(">=", "≥"),
+            "Eligible": f"{line.eligible:,}", "Achievers": f"{line.achievers:,}",
+            "Rate": ui.percent(line.rate), "Missing": f"{line.missing:,}",
+            "Up to": ui.money(line.allocation, cents=True), "Amount due": ui.money(line.payment, cents=True),
+        }
+        for line in invoice.outcomes
+    ]
+    rows.append({"Outcome": "Base", "Eligible": f"{invoice.students_served:,}",
+                 "Amount due": ui.money(invoice.base_due, cents=True)})
+    rows.append({"Outcome": "Total due", "Amount due": ui.money(invoice.total_due, cents=True)})
+    return pd.DataFrame(rows, columns=list(COLUMN_HELP)).fillna("")
+
+
+def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None:
+    st.subheader("4. Invoice")
+    provider, district = deal.provider or "the provider", deal.district or "the district"
+    st.caption(ui.markdown_text(f"{invoice.period}, dated {invoice.invoice_date.isoformat()}: "
+                             f"{provider} invoices {district}."))
+    columns = st.columns([1.3, 1, 1, 0.9])  # the total is the longest figure
+    columns[0].metric("Total due", ui.money(invoice.total_due, cents=True), border=True,
+                      help="The base due plus every outcome payment, each rounded to the cent.")
+    columns[1].metric("Base due", ui.money(invoice.base_due, cents=True), border=True,
+                      help="A fixed base is due in full; a per-student base is the base divided by the "
+                           "deal's students, times the students served.")
+    columns[2].metric("Outcome payments", ui.money(invoice.performance_due, cents=True), border=True,
+                      help="What the outcomes pay by the rate card at the rates measured in the file.")
+    columns[3].metric("Students served", f"{invoice.students_served:,}",
+                      f"of {invoice.students_in_file:,} in the file", delta_color="off", delta_arrow="off",
+                      border=True, help="Rows marked served (or with at least the minimum sessions). "
+                                        "Only served students count for outcomes.")
+    config = {name: st.column_config.TextColumn(name, help=text) for name, text in COLUMN_HELP.items()}
+    st.dataframe(invoice_frame(invoice), hide_index=True, column_config=config)
+    if invoice.notes:
+        st.markdown("**Notes**\n\n" + ui.bullets([ui.markdown_text(note) for note in invoice.notes]))
+    name = ui.slug(f"{deal.name} {invoice.period}", "invoice")
+    left, right, _ = st.columns([2, 2, 3])
+    left.download_button(
+        "Download the invoice (Excel)", lambda: invoice_workbook(deal, invoice, results),
+        file_name=f"{name}.xlsx", icon=":material/download:", key="settle_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary",
+        help="A workbook whose every count and dollar is a formula over a copy of the student data, "
+             "so an auditor can trace each dollar. Built when you click.",
+    )
+    right.download_button(
+        "Download the invoice (CSV)", invoice_csv(invoice), file_name=f"{name}.csv", mime="text/csv",
+        icon=":material/download:", key="settle_csv", on_click="ignore",
+        help="One row per line of the invoice: each outcome, the base and the total due.",
+    )
+
+
+# ---- the page -------------------------------------------------------------------------------
+
+def main() -> None:
+    deal = ui.current()
+    st.title("Settle-up")
+    st.markdown(
+        "At a measurement point (mid-year, end of year) turn the verified, student-level results into "
+        "the invoice due: who was served, who met each outcome's threshold, what each outcome pays by "
+        "the rate card, and the total. The file is checked row by row; a file with problems pays nothing."
+    )
+    current = file_section(deal)
+    if current is None:
+        return
+    id_header = id_header_input(current)
+    raw, problems = read_file(current["data"], current["name"], id_header)
+    if raw is None:
+        show_problems("This file cannot be read:", problems)
+        return
+    st.subheader("2. Columns and rules")
+    columns, column_problems, unchosen = map_columns(deal, raw, current["token"])
+    min_sessions, settle_options = rules_section(current)
+    preview_section(raw)
+    if column_problems:
+        show_problems("Fix the column choices:", column_problems)
+        return
+    read_options = ReadOptions(min_sessions=min_sessions, columns=columns)
+    results, problems = check_file(current["data"], current["name"], id_header, deal, read_options)
+    if results is None:
+        title = "The file has problems; nothing is invoiced until they are fixed:"
+        if unchosen:
+            title = (f"Choose a column for {ui.markdown_text(joined(unchosen))} under *Columns* above, "
+                     "or fix the file; nothing is invoiced until then:")
+        show_problems(title, problems)
+        return
+    try:
+        invoice = settle(deal, results, settle_options)
+    except DealError as error:
+        show_problems("This file cannot be invoiced under this deal:", error.lines())
+        return
+    invoice_section(deal, invoice, results)
+
+
+main()

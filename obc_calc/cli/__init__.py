@@ -1,0 +1,68 @@
+"""Command line: `python -m obc_calc COMMAND ...`. Bad input exits 2 with one line per problem.
+
+Each command lives in its own module with `add_command(commands)`, which adds a subparser whose
+defaults set `run` to a function taking the parsed arguments; list the module in COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+
+from obc_calc.core.errors import DealError
+from obc_calc.core.limits import finite_number, terminal_safe
+
+EXIT_BAD_INPUT = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's usage errors: our exit code, one line
+        self.exit(EXIT_BAD_INPUT, terminal_safe(f"{self.prog}: {message}") + "\n")
+
+
+def print_json(data: dict) -> None:
+    # json.dumps escapes the C0 control codes but not DEL and the C1 codes (one of them starts a
+    # terminal escape sequence), which are escaped here: still the same JSON.
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    print(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def number_option(what: str, low: float, high: float):
+    """An argparse type for a number option: finite, from `low` to `high`, or one plain line (exit 2)."""
+    def parse(text: str) -> float:
+        try:
+            return finite_number(text, what, low, high)
+        except ValueError as error:  # argparse would replace the message with its own
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return parse
+
+
+def _command_modules() -> list:
+    from obc_calc.cli import evaluate, export, import_deal, invoice, provider, simulate
+
+    return [evaluate, provider, simulate, invoice, export, import_deal]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m obc_calc", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for module in _command_modules():
+        module.add_command(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except DealError as error:
+        for line in error.lines():
+            print(terminal_safe(line), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) closed early: not an error; silence the flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0

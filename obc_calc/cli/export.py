@@ -1,0 +1,26 @@
+"""`export DEAL.json -o FILE.xlsx`: the deal's budget workbook, with live formulas."""
+
+from __future__ import annotations
+
+import argparse
+
+from obc_calc.core.errors import DealError, Problem
+from obc_calc.core.limits import terminal_safe
+from obc_calc.io.dealfile import load_deal
+from obc_calc.io.workbook import save_workbook
+
+
+def run(args: argparse.Namespace) -> None:
+    deal = load_deal(args.deal)
+    try:
+        save_workbook(deal, args.output)
+    except OSError as error:
+        raise DealError([Problem("", f"cannot write the workbook ({error.strerror})")], args.output) from None
+    print(terminal_safe(f"Wrote {args.output}"))
+
+
+def add_command(commands) -> None:
+    command = commands.add_parser("export", help="write a deal's budget workbook (.xlsx)")
+    command.add_argument("deal", help="the deal file (JSON)")
+    command.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    command.set_defaults(run=run)

@@ -1,0 +1,276 @@
+"""The invoice as an Excel workbook an auditor can trace: every count and dollar is a formula.
+
+Sheet "Students" holds a copy of the checked student data (served as 1/0 or sessions attended;
+measured values or 1/0 flags; blank where missing). Sheet "Invoice" holds the deal's terms as
+plain inputs and computes students served, missing values, eligible students, achievers, rates,
+the price per achiever, payments, the base and the total with COUNTIFS over the Students sheet.
+Each payment and the base are rounded to the cent with ROUND, as `obc_calc.core.settle` rounds them,
+so the workbook matches the invoice to the cent. The arithmetic is written in the same order as
+the Python rules, so the floating-point results agree before rounding too.
+
+The workbook is written in openpyxl's write-only mode: a million-row Students sheet streams to
+disk row by row instead of holding a Python object per cell.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from obc_calc.core.limits import FORMULA_STARTS
+from obc_calc.core.model import Deal, Outcome
+from obc_calc.core.rules import RATE_TOLERANCE, describe_basis
+from obc_calc.core.settle import Invoice, excel_number
+from obc_calc.io.results_file import ResultsTable
+
+MONEY = '"$"#,##0.00'
+PRICE = '"$"#,##0.00##'  # a price over a head count is often not whole cents: show up to 4 places
+PERCENT = "0.0%"
+BOLD = Font(bold=True)
+STUDENTS = "Students"
+
+# Input cells on the Invoice sheet (column B), referred to by the formulas below.
+ROW = {
+    "students": 10, "total_cost": 11, "share": 12, "pool": 13, "base_max": 14, "base_basis": 15,
+    "commitments": 16, "missing": 17, "min_sessions": 18, "in_file": 20, "served": 21,
+}
+B = {name: f"$B${row}" for name, row in ROW.items()}
+OUTCOME_HEADER_ROW = 23
+OUTCOME_COLUMNS = [
+    "Outcome", "Basis", "Threshold", "Weight", "Allocation", "Eligible in deal", "Price per achiever",
+    "Missing", "Eligible", "Achievers", "Rate", "Target rate", "Floor rate", "Payment", "How it pays",
+]
+# Column letter of each figure in an outcome row, named as in OUTCOME_COLUMNS.
+COL = {name: get_column_letter(i) for i, name in enumerate(OUTCOME_COLUMNS, start=1)}
+WIDTHS = [34, 20, 16, 9, 15, 10, 12, 9, 9, 10, 9, 11, 10, 15, 60]
+
+
+def invoice_workbook(deal: Deal, invoice: Invoice, results: ResultsTable) -> bytes:
+    """The .xlsx bytes: an Invoice sheet of formulas over a Students sheet of the data."""
+    book = Workbook(write_only=True)
+    sheet = _Sheet(book.create_sheet("Invoice"))
+    students = book.create_sheet(STUDENTS)
+    last_row = _write_students(students, deal, results)
+    _write_invoice(sheet, deal, invoice, results, last_row)
+    sheet.write()
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class _Formula(str):
+    """A formula this module wrote, as opposed to user text that happens to start with '='."""
+
+
+def text_cell(ws, text: str) -> Cell:
+    """Text as a string cell, as obc_calc.io.workbook.put_text writes it: openpyxl would take a leading
+    '=' as a formula, and Excel keeps a quote-prefixed cell text when someone edits it."""
+    cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+class _Sheet:
+    """Cells placed by reference, then written in row order, as a write-only sheet takes them."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.cells: dict[tuple[int, int], Cell] = {}
+
+    def put(self, ref: str, value, number_format: str | None = None) -> Cell:
+        if isinstance(value, str) and not isinstance(value, _Formula):
+            cell = text_cell(self.ws, value)
+        else:
+            cell = WriteOnlyCell(self.ws, value)
+        if number_format:
+            cell.number_format = number_format
+        letter, row = coordinate_from_string(ref)
+        self.cells[row, column_index_from_string(letter)] = cell
+        return cell
+
+    def write(self) -> None:
+        last_row = max(row for row, _ in self.cells)
+        last_column = max(column for _, column in self.cells)
+        for row in range(1, last_row + 1):
+            self.ws.append([self.cells.get((row, column)) for column in range(1, last_column + 1)])
+
+
+# --- Students sheet --------------------------------------------------------------------------
+
+
+def _write_students(sheet, deal: Deal, results: ResultsTable) -> int:
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 18
+    sheet.freeze_panes = "A2"
+    served_header = "Sessions attended" if results.sessions is not None else "Served (1 = yes)"
+    names = ["Student ID", served_header] + [o.name for o in deal.outcomes]
+    header = [text_cell(sheet, name) for name in names]
+    for cell in header:
+        cell.font = BOLD
+    sheet.append(header)
+    served = results.sessions if results.sessions is not None else results.served.astype(int)
+    columns = [_cells(served)] + [_cells(results.values[o.name].to_numpy()) for o in deal.outcomes]
+    ids = results.student_ids
+    # Ids are text: one that starts like a formula must not run as one, and one holding a character
+    # a workbook cannot store must not stop the workbook being written.
+    careful = (ids.str.startswith(FORMULA_STARTS) | ids.str.contains(ILLEGAL_CHARACTERS_RE)).to_numpy()
+    for student, take_care, *values in zip(ids.tolist(), careful.tolist(), *columns, strict=True):
+        sheet.append([text_cell(sheet, student) if take_care else student, *values])
+    return len(results) + 1
+
+
+def _cells(values: np.ndarray) -> list:
+    """Numbers as Excel cells: whole numbers as int, missing (NaN) as a blank cell."""
+    whole = np.isfinite(values) & (values == np.round(values))
+    return [
+        None if np.isnan(v) else int(v) if w else float(v)
+        for v, w in zip(values.tolist(), whole.tolist(), strict=True)
+    ]
+
+
+def _students_range(column: int, last_row: int) -> str:
+    letter = get_column_letter(column)
+    return f"{STUDENTS}!${letter}$2:${letter}${last_row}"
+
+
+def _served_test(results: ResultsTable, last_row: int) -> str:
+    """The COUNTIFS range and criterion that pick the served students."""
+    criterion = f'">="&{B["min_sessions"]}' if results.sessions is not None else "1"
+    return f"{_students_range(2, last_row)},{criterion}"
+
+
+# --- Invoice sheet ---------------------------------------------------------------------------
+
+
+def _write_invoice(sheet: _Sheet, deal: Deal, invoice: Invoice, results: ResultsTable, last_row: int) -> None:
+    for letter, width in zip(COL.values(), WIDTHS, strict=True):
+        sheet.ws.column_dimensions[letter].width = width
+    _write_heading(sheet, deal, invoice)
+    _write_terms(sheet, deal, invoice, results, last_row)
+    served_test = _served_test(results, last_row)
+    first, last = OUTCOME_HEADER_ROW + 1, OUTCOME_HEADER_ROW + len(deal.outcomes)
+    for letter, name in zip(COL.values(), OUTCOME_COLUMNS, strict=True):
+        sheet.put(f"{letter}{OUTCOME_HEADER_ROW}", name).font = BOLD
+    weights = f"${COL['Weight']}${first}:${COL['Weight']}${last}"
+    for index, outcome in enumerate(deal.outcomes):
+        values_range = _students_range(index + 3, last_row)
+        _write_outcome(sheet, first + index, outcome, served_test, (values_range, weights))
+    _write_totals(sheet, first, last)
+    _write_notes(sheet, invoice, last + 6)
+
+
+def _write_heading(sheet: _Sheet, deal: Deal, invoice: Invoice) -> None:
+    sheet.put("A1", f"Invoice: {deal.name}").font = Font(bold=True, size=14)
+    rows = [
+        ("Period", invoice.period),
+        ("Invoice date", invoice.invoice_date),
+        ("District", deal.district),
+        ("Provider", deal.provider),
+        ("Results file", invoice.source),
+    ]
+    for offset, (label, value) in enumerate(rows, start=2):
+        sheet.put(f"A{offset}", label)
+        sheet.put(f"B{offset}", value, "yyyy-mm-dd" if label == "Invoice date" else None)
+    sheet.put("A9", "Deal terms (inputs)").font = BOLD
+
+
+def _write_terms(sheet: _Sheet, deal: Deal, invoice: Invoice, results: ResultsTable, last_row: int) -> None:
+    terms = [
+        ("students", "Students in the deal", deal.students, "#,##0"),
+        ("total_cost", "Total cost (contract value)", deal.total_cost, MONEY),
+        ("share", "Performance share", deal.performance_share, PERCENT),
+        ("pool", "Performance pool", _Formula(f"={B['total_cost']}*{B['share']}"), MONEY),
+        ("base_max", "Base (maximum)", _Formula(f"={B['total_cost']}-{B['pool']}"), MONEY),
+        ("base_basis", "Base paid", "per student served" if deal.base_basis == "per_student" else "in full",
+         None),
+        ("commitments", "District commitments met (yes/no)", "yes" if invoice.commitments_met else "no",
+         None),
+        ("missing", "Missing values (excluded/not_achieved)", invoice.missing_rule, None),
+        ("min_sessions", "Minimum sessions to count as served",
+         results.min_sessions if results.min_sessions is not None else "n/a (served is a 1/0 flag)", None),
+        ("in_file", "Students in the file", _Formula(f"=ROWS({_students_range(1, last_row)})"), "#,##0"),
+        ("served", "Students served", _Formula(f"=COUNTIFS({_served_test(results, last_row)})"), "#,##0"),
+    ]
+    for key, label, value, number_format in terms:
+        sheet.put(f"A{ROW[key]}", label)
+        sheet.put(f"B{ROW[key]}", value, number_format)
+    sheet.put(f"A{ROW['in_file'] - 1}", "Counts from the Students sheet").font = BOLD
+
+
+def _write_outcome(sheet: _Sheet, row: int, outcome: Outcome, served_test: str, ranges: tuple) -> None:
+    values, weights = ranges  # the outcome's results column; every outcome's weight, as Deal.allocation
+    ref = {name: f"{letter}{row}" for name, letter in COL.items()}
+    measured = outcome.threshold_value is not None
+    achieved = f'">="&{ref["Threshold"]}' if measured else "1"
+    # The deal's own count; left to follow the students input when the outcome is open to all.
+    in_deal = outcome.eligible_students or _Formula(f"={B['students']}")
+    per_student = outcome.basis == "per_student"
+    missing_rule = f'IF({B["missing"]}="excluded",{ref["Missing"]},0)'
+    earned = f'ROUND(IF({B["commitments"]}="yes",{_pay(outcome, ref)},{ref["Allocation"]}),2)'
+    payment = f'=MIN({earned},ROUNDDOWN({ref["Allocation"]},2))'
+    cells = {
+        "Outcome": (outcome.name, None),
+        "Basis": (outcome.basis, None),
+        "Threshold": (excel_number(outcome.threshold_value) if measured else "flag 1 = achieved", None),
+        "Weight": (outcome.weight, PERCENT),
+        "Allocation": (_Formula(f"={B['pool']}*{ref['Weight']}/SUM({weights})"), MONEY),
+        "Eligible in deal": (in_deal, "#,##0"),
+        "Price per achiever": (_Formula(f"={ref['Allocation']}/{ref['Eligible in deal']}") if per_student
+                               else None, PRICE),
+        "Missing": (_Formula(f'=COUNTIFS({served_test},{values},"")'), "#,##0"),
+        "Eligible": (_Formula(f"={B['served']}-{missing_rule}"), "#,##0"),
+        "Achievers": (_Formula(f"=COUNTIFS({served_test},{values},{achieved})"), "#,##0"),
+        "Rate": (_Formula(f"=IF({ref['Eligible']}=0,0,{ref['Achievers']}/{ref['Eligible']})"), PERCENT),
+        "Target rate": (outcome.target_rate, PERCENT),
+        "Floor rate": (outcome.floor_rate or 0.0 if outcome.basis == "linear" else None, PERCENT),
+        "Payment": (_Formula(payment), MONEY),
+        "How it pays": (describe_basis(outcome), None),
+    }
+    for name, (value, number_format) in cells.items():
+        if value is not None:
+            sheet.put(ref[name], value, number_format)
+
+
+def _pay(outcome: Outcome, ref: dict[str, str]) -> str:
+    """The basis rule as an Excel expression, in the same operation order as the core's settle and rules."""
+    allocation, rate, target, floor = ref["Allocation"], ref["Rate"], ref["Target rate"], ref["Floor rate"]
+    edge = f"-{RATE_TOLERANCE:.0E}"  # a rate at a target or tier edge counts as reaching it
+    if outcome.basis == "per_student":
+        return f"MIN({allocation},{ref['Price per achiever']}*{ref['Achievers']})"
+    if outcome.basis == "cohort_threshold":
+        return f"IF({rate}>={target}{edge},{allocation},0)"
+    if outcome.basis == "tiered":
+        level = "0"
+        for tier in outcome.tiers or []:
+            level = f"IF({rate}>={tier.min_rate!r}{edge},{tier.payout!r},{level})"
+        return f"{allocation}*{level}"
+    return f"{allocation}*MAX(0,MIN(1,({rate}-{floor})/({target}-{floor})))"
+
+
+def _write_totals(sheet: _Sheet, first: int, last: int) -> None:
+    per_student = f'{B["base_max"]}/{B["students"]}*{B["served"]}'
+    base = f'IF({B["base_basis"]}="per student served",{per_student},{B["base_max"]})'
+    payments = f"{COL['Payment']}{first}:{COL['Payment']}{last}"
+    rows = [
+        ("Base due", _Formula(f'=ROUND(IF({B["commitments"]}="yes",{base},{B["base_max"]}),2)')),
+        ("Outcome payments due", _Formula(f"=ROUND(SUM({payments}),2)")),
+        ("Total due", _Formula(f"=ROUND(B{last + 2}+B{last + 3},2)")),
+    ]
+    for offset, (label, formula) in enumerate(rows, start=2):
+        sheet.put(f"A{last + offset}", label).font = BOLD
+        sheet.put(f"B{last + offset}", formula, MONEY).font = BOLD
+
+
+def _write_notes(sheet: _Sheet, invoice: Invoice, row: int) -> None:
+    sheet.put(f"A{row}", "Notes").font = BOLD
+    for offset, note in enumerate(invoice.notes, start=1):
+        sheet.put(f"A{row + offset}", note)

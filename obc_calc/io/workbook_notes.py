@@ -1,0 +1,126 @@
+"""The budget workbook's text: user text written so that it stays text, the styles the sheets
+share, what each Summary input means, and the Notes sheet (obc_calc.io.workbook builds the rest).
+
+Text a user typed is never a live formula: it is stored as a string, and one that starts the way
+a formula or a CSV injection does (=, +, -, @, tab, carriage return) also gets Excel's quote
+prefix, so that it stays text when someone edits the cell or saves the sheet as CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter as col
+
+from obc_calc import __version__
+from obc_calc.core.limits import FORMULA_STARTS
+from obc_calc.core.rules import describe_basis
+
+INPUT_FONT = Font(color="0000FF")
+LINK_FONT = Font(color="008000")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+TITLE_FONT = Font(bold=True, size=14)
+
+COMMITMENT_HEADER = ("Commitment", "Description")
+
+# What each Summary input means, in the order of workbook.SUMMARY_INPUTS.
+SUMMARY_MEANINGS = (
+    "", "", "", "",
+    "Students the deal plans to serve.",
+    "The most the district can pay: the base plus the whole performance pool.",
+    "Share of the total cost paid only when outcomes are met.",
+    "fixed: the base is paid in full; per_student: per student actually served.",
+    "", "", "Months the term lasts (1 to 60).",
+    "A fiscal year is named by the calendar year it ends in.",
+    "Share of the base paid in the first month; the rest is spread evenly over the term.",
+    "How strongly the outcomes' rates move together in the simulation (0 to 0.95).",
+    "Fewest students the simulation may serve (blank: all planned students).",
+    "Most students the simulation may serve (blank: all planned students).",
+    "Chance the simulation draws a year in which the district misses its commitments.",
+)
+
+BASIS_NOTES = (
+    ("per_student", "Pays a fixed price for each student who meets the threshold: the allocation times the "
+                    "achievement rate times the share of planned students served."),
+    ("cohort_threshold", "Pays all of its allocation once the share of students meeting the threshold "
+                         "reaches the target rate; nothing below it."),
+    ("tiered", "Pays the payout of the highest tier whose starting rate the cohort reaches; nothing below "
+               "the first tier."),
+    ("linear", "Pays nothing at or below the floor rate, rising in a straight line to all of its allocation "
+               "at the target rate."),
+)
+
+
+def put_text(ws, row: int, column: int, text: str | None):
+    """User text as a string cell: openpyxl would take a leading '=' as a formula."""
+    cell = ws.cell(row, column)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text or "")
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # the cell style's quotePrefix: Excel keeps it text when edited
+    return cell
+
+
+def put_input_text(ws, row: int, column: int, text: str | None):
+    cell = put_text(ws, row, column, text)
+    cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+    return cell
+
+
+def header_row(ws, row: int, headers: list[str], first_column: int = 1) -> None:
+    for i, title in enumerate(headers):
+        cell = put_text(ws, row, first_column + i, title)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def set_widths(ws, widths: dict[int, float]) -> None:
+    for column, width in widths.items():
+        ws.column_dimensions[col(column)].width = width
+
+
+def text_width(*texts: str | None, low: float = 10, high: float = 60) -> float:
+    longest = max((len(t or "") for t in texts), default=0)
+    return max(low, min(high, longest + 2))
+
+
+def notes_sheet(ws, deal, made_at: datetime) -> None:
+    """How the workbook works, how each basis pays, each outcome's rule and the commitments."""
+    put_text(ws, 1, 1, "Notes").font = TITLE_FONT
+    lines = [
+        ("Made by", f"obc_calc {__version__} on {made_at:%Y-%m-%d %H:%M} UTC"),
+        ("Inputs", "Blue cells on a light fill are inputs. Green cells follow another cell (a scenario "
+                   "rate left at the outcome's expected rate, eligible students left at all students, "
+                   "payment left in the term's last month) until you type a value over them."),
+        ("Rates at an edge", "A rate exactly at a target or tier start counts as reaching it."),
+        ("Commitments", "If the district misses its commitments (Commitments met = No), it pays the full "
+                        "contract value: the whole base and every full allocation."),
+        ("Adding outcomes", "To add or remove outcomes or scenarios, change the deal in the app and "
+                            "export again; the formulas cover the outcomes and scenarios the workbook "
+                            "was made with."),
+    ]
+    for i, (label, text) in enumerate(lines):
+        put_text(ws, 3 + i, 1, label).font = HEADER_FONT
+        put_text(ws, 3 + i, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+    row = 4 + len(lines)
+    header_row(ws, row, ["Payment basis", "How it pays"])
+    for i, (basis, text) in enumerate(BASIS_NOTES):
+        put_text(ws, row + 1 + i, 1, basis)
+        put_text(ws, row + 1 + i, 2, text)
+    row += len(BASIS_NOTES) + 2
+    header_row(ws, row, ["Outcome", "How it pays (when the workbook was made)", "Data source"])
+    for i, outcome in enumerate(deal.outcomes):
+        put_text(ws, row + 1 + i, 1, outcome.name)
+        put_text(ws, row + 1 + i, 2, describe_basis(outcome))
+        put_text(ws, row + 1 + i, 3, outcome.data_source)
+    row += len(deal.outcomes) + 2
+    header_row(ws, row, list(COMMITMENT_HEADER))
+    for i, commitment in enumerate(deal.commitments):
+        put_input_text(ws, row + 1 + i, 1, commitment.name)
+        put_input_text(ws, row + 1 + i, 2, commitment.description)
+    set_widths(ws, {1: text_width("Payment basis", *(o.name for o in deal.outcomes),
+                                  *(c.name for c in deal.commitments), low=20, high=40), 2: 100, 3: 14})

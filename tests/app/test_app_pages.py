@@ -1,0 +1,277 @@
+"""Every page of the Streamlit app under streamlit.testing (AppTest), with each sample deal.
+
+Expected dollars are worked out by hand from the sample files in the comments; the app shows
+whole dollars, so each figure is compared as it is displayed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from obc_calc.core.scenarios import evaluate, expected
+from obc_calc.io.dealfile import load_deal
+from tests.app_support import MATH, ROOT, button, edit_table, errors, go, metric, start, warnings
+
+PAGE_PATHS = [path for path, _, _ in ui.PAGES]
+
+pytestmark = pytest.mark.usefixtures("whole_app")
+
+
+def table(at: AppTest, index: int = 0):
+    return at.dataframe[index].value
+
+
+@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+def test_every_page_loads_with_each_sample(sample):
+    at = start(sample)
+    deal = load_deal(ui.SAMPLES[sample])
+    assert at.session_state["deal"] == deal
+    for path in PAGE_PATHS:
+        go(at, path)
+        assert not at.error, errors(at)
+    assert at.session_state["deal"] == deal  # looking at pages changes nothing
+
+
+def test_first_load_is_the_math_sample_with_its_headline_figures():
+    at = start()
+    assert at.session_state["deal"] == load_deal(MATH)
+    # total 1,775,000 at 1,250 students; pool 52.8169% = 937,500; base 837,500 = $670.00 per pupil.
+    assert metric(at, "Maximum (encumber)").value == "$1,775,000"
+    assert metric(at, "Floor (base only)").value == "$837,500"
+    assert metric(at, "Floor (base only)").delta == "$670.00 per pupil"
+    # Expected: 837,500 + 234,375 x 0.70 + 515,625 x 0.53 + 187,500 x (0.75-0.5)/(0.9-0.5)
+    #         = 837,500 + 164,062.50 + 273,281.25 + 117,187.50 = 1,392,031.25
+    assert metric(at, "Expected").value == "$1,392,031"
+    assert metric(at, "Maximum (encumber)").delta == "$1,420.00 per pupil"  # 1,775,000 / 1,250
+    assert metric(at, "Expected").delta == "$1,113.63 per pupil"  # 1,392,031.25 / 1,250 = 1,113.625
+
+
+@pytest.mark.parametrize(("percent", "low", "high"), [
+    (4.0, True, False), (5.0, False, False), (60.0, False, False), (61.0, False, True),
+])
+@pytest.mark.parametrize("widget", ["share_slider", "share_number"])
+def test_share_flags_appear_the_moment_the_share_leaves_5_to_60(widget, percent, low, high):
+    at = go(start(), "app_pages/deal_split.py")
+    at.slider(key="share_slider").set_value(percent) if widget == "share_slider" else \
+        at.number_input(key="share_number").set_value(percent)
+    at.run()
+    assert ("Below 5%" in warnings(at)) is low
+    assert ("Above 60%" in warnings(at)) is high
+    assert at.session_state["deal"].performance_share == percent / 100
+    # The other control follows, and the pool is the new share of $1,775,000.
+    assert at.slider(key="share_slider").value == percent
+    assert at.number_input(key="share_number").value == percent
+    pool = {4.0: "$71,000", 5.0: "$88,750", 60.0: "$1,065,000", 61.0: "$1,082,750"}[percent]
+    assert metric(at, "Performance pool (paid on outcomes)").value == pool
+
+
+def test_the_deal_survives_moving_between_pages():
+    at = go(start(), "app_pages/deal_split.py")
+    at.number_input(key="share_number").set_value(30.0).run()
+    go(at, "app_pages/home.py")
+    assert metric(at, "Performance share").value == "30.0%"
+    go(at, "app_pages/deal_split.py")
+    assert at.slider(key="share_slider").value == 30.0
+
+
+def test_per_pupil_price_drives_the_total_cost():
+    at = go(start(), "app_pages/deal_split.py")
+    at.number_input(key="f_per_pupil").set_value(1500.0).run()
+    # 1,500 per pupil x 1,250 students = 1,875,000
+    assert at.session_state["deal"].total_cost == 1_875_000
+    assert at.number_input(key="f_total_cost").value == 1_875_000
+
+
+def test_a_negative_cost_is_explained_and_the_deal_kept():
+    at = go(start(), "app_pages/deal_split.py")
+    at.number_input(key="f_total_cost").set_value(-5.0).run()
+    assert "Total cost: Input should be greater than 0" in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)
+    assert not at.exception
+
+
+def test_a_bad_upload_is_explained_and_the_deal_kept():
+    at = start()
+    at.file_uploader(key="upload").set_value(("notes.json", b"{not json", "application/json")).run()
+    assert "notes.json is not a deal this app can open" in errors(at)
+    assert "not valid JSON" in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)
+
+
+def test_a_good_upload_opens_the_deal():
+    text = (ROOT / "tests" / "data" / "example_deal.json").read_bytes()
+    at = start()
+    at.file_uploader(key="upload").set_value(("example_deal.json", text, "application/json")).run()
+    assert at.session_state["deal"].name == "Grade 8 math tutoring 2026-27"
+    assert metric(at, "Maximum (encumber)").value == "$1,420,000"
+
+
+def test_start_blank_gives_a_valid_one_outcome_deal_on_every_page():
+    at = start("Start blank")
+    assert [o.name for o in at.session_state["deal"].outcomes] == ["Outcome 1"]
+    for path in PAGE_PATHS:
+        go(at, path)
+        assert not at.error, errors(at)
+
+
+def test_weights_not_adding_up_show_the_error_and_rescale_fixes_it():
+    at = go(start(), "app_pages/rate_card.py")
+    edit_table(at, "outcomes", {0: {"Weight (%)": 30.0}})  # 30 + 55 + 20 = 105
+    assert "The weights add up to 1.05, not 1 (100%)" in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)  # figures keep the last valid deal
+    button(at, "Rescale weights to 100%").click().run()
+    assert not at.error, errors(at)
+    weights = [o.weight for o in at.session_state["deal"].outcomes]
+    assert weights == pytest.approx([30 / 105, 55 / 105, 20 / 105])
+    # The rescaled table stays; the next run keeps the same weights.
+    at.run()
+    assert [o.weight for o in at.session_state["deal"].outcomes] == weights
+
+
+def test_switching_a_basis_drops_fields_it_does_not_use():
+    at = go(start(), "app_pages/rate_card.py")
+    # Same tutor becomes per-student, keeping its stale floor and target cells: they are ignored.
+    edit_table(at, "outcomes", {2: {"Basis": "per_student"}})
+    assert not at.error, errors(at)
+    tutor = at.session_state["deal"].outcomes[2]
+    assert (tutor.basis, tutor.floor_rate, tutor.target_rate) == ("per_student", None, None)
+
+
+def test_tiers_are_edited_as_text():
+    at = go(start(), "app_pages/rate_card.py")
+    edit_table(at, "outcomes", {1: {"Basis": "tiered", "Tiers": "20%:50%, 30%:100%"}})
+    assert not at.error, errors(at)
+    tiers = at.session_state["deal"].outcomes[1].tiers
+    assert [(t.min_rate, t.payout) for t in tiers] == [(0.2, 0.5), (0.3, 1.0)]
+    edit_table(at, "outcomes", {1: {"Basis": "tiered", "Tiers": "20%-50%"}})
+    assert "'20%-50%' is not a tier" in errors(at)
+    edit_table(at, "outcomes", {1: {"Basis": "tiered", "Tiers": "30%:50%, 20%:100%"}})
+    assert "Tiers must rise" in errors(at)
+    kept = at.session_state["deal"].outcomes[1].tiers
+    assert [(t.min_rate, t.payout) for t in kept] == [(0.2, 0.5), (0.3, 1.0)]
+
+
+def test_a_floor_above_the_target_is_explained():
+    at = go(start(), "app_pages/rate_card.py")
+    edit_table(at, "outcomes", {2: {"Floor rate (%)": 95.0}})
+    assert ("Rate card, row 3 (Same tutor), floor rate: The floor (95%) must be below the target (90%)"
+            in errors(at))
+
+
+def test_renaming_an_outcome_carries_its_scenario_rates():
+    at = go(start(), "app_pages/rate_card.py")
+    edit_table(at, "outcomes", {0: {"Outcome": "Attendance"}})
+    assert not at.error, errors(at)
+    low = at.session_state["deal"].scenarios[0]
+    assert low.rates == {"Attendance": 0.5, "Math growth": 0.35, "Same tutor": 0.55}
+
+
+def test_rate_card_shows_allocations_and_price_per_achieving_student():
+    at = go(start(), "app_pages/rate_card.py")
+    rows = table(at, 1).set_index("Outcome")  # the first table is the editor
+    # Pool 937,500: Dosage 25% = 234,375 over 1,250 students = 187.50 each.
+    assert rows.loc["Dosage", "Allocation"] == "$234,375"
+    assert rows.loc["Dosage", "Price per achieving student"] == "$187.50"
+    assert rows.loc["Math growth", "Allocation"] == "$515,625"  # 55%; 412.50 each
+    assert rows.loc["Math growth", "Price per achieving student"] == "$412.50"
+    assert rows.loc["Same tutor", "Price per achieving student"] == "—"  # graduated: no unit price
+
+
+def scenario_rows(at: AppTest):
+    return table(at, 1).set_index("Scenario")  # the first table is the editor
+
+
+def test_adding_a_scenario_shows_its_results():
+    at = go(start(), "app_pages/scenarios.py")
+    button(at, "Add scenario").click().run()
+    assert "Scenario 1" in scenario_rows(at).index
+    # Blank rates are the expected ones: the expected total, 1,392,031.25.
+    assert scenario_rows(at).loc["Scenario 1", "Total"] == "$1,392,031"
+    edit_table(at, "scenarios", added_rows=[
+        {"Scenario": "Strong year", "Commitments met": True, "Dosage (%)": 80.0, "Math growth (%)": 60.0,
+         "Same tutor (%)": 70.0}])
+    assert not at.error, errors(at)
+    row = scenario_rows(at).loc["Strong year"]
+    # base 837,500 + 234,375 x 0.8 + 515,625 x 0.6 + 187,500 x (0.7-0.5)/(0.9-0.5)
+    # = 837,500 + 187,500 + 309,375 + 93,750 = 1,428,125; savings 1,775,000 - 1,428,125 = 346,875
+    assert row["Total"] == "$1,428,125"
+    assert row["Savings"] == "$346,875"
+    assert row["Dosage"] == "$187,500"
+    # pool earned (187,500 + 309,375 + 93,750) / 937,500 = 63.0%
+    assert row["Pool earned"] == "63.0%"
+
+
+def test_copy_and_remove_a_scenario():
+    at = go(start(), "app_pages/scenarios.py")
+    at.selectbox(key="scenario_pick").set_value("High").run()
+    button(at, "Copy").click().run()
+    copied = at.session_state["deal"].scenarios[-1]
+    assert copied.name == "High copy 1"
+    assert copied.rates == {"Dosage": 0.9, "Math growth": 0.7, "Same tutor": 0.9}
+    at.selectbox(key="scenario_pick").set_value("Low").run()
+    button(at, "Remove").click().run()
+    assert [s.name for s in at.session_state["deal"].scenarios] == [
+        "High", "Fewer students enrolled", "District misses commitments", "High copy 1"]
+
+
+def test_a_duplicate_scenario_name_is_explained():
+    at = go(start(), "app_pages/scenarios.py")
+    edit_table(at, "scenarios", {1: {"Scenario": "Low"}})
+    assert "Scenarios, row 2 (Low), name: Another scenario is already called 'Low'" in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)
+
+
+@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+def test_the_schedule_adds_up_to_the_scenario_total(sample):
+    at = go(start(sample), "app_pages/budget.py")
+    deal = load_deal(ui.SAMPLES[sample])
+    for scenario in [None, *deal.scenarios]:
+        result = expected(deal) if scenario is None else evaluate(deal, scenario)
+        at.selectbox(key="budget_scenario").set_value(result.name).run()
+        by_year, monthly = table(at, 1), table(at, 2)
+        assert monthly["Cumulative"].iloc[-1] == ui.money(result.total)
+        assert len(monthly) == deal.term.months
+        if len(by_year) == 1:
+            assert by_year["Total"].iloc[0] == ui.money(result.total)
+
+
+def test_math_budget_by_fiscal_year_by_hand():
+    at = go(start(), "app_pages/budget.py")
+    encumber = table(at, 0).set_index("Fiscal year")
+    # The whole 10-month term falls in FY2027: encumber the $1,775,000 maximum there, expect
+    # $1,392,031.25, and at least the $837,500 base.
+    assert encumber.loc["FY2027"].tolist() == ["$1,775,000", "$1,392,031", "$837,500"]
+    by_year = table(at, 1).set_index("Fiscal year")
+    # Term 2026-08 for 10 months, July start: Aug 2026 - May 2027 all in FY2027.
+    assert list(by_year.index) == ["FY2027"]
+    assert by_year.loc["FY2027", "Total"] == "$1,392,031"
+    monthly = table(at, 2)
+    # Base 837,500: 10% up front = 83,750, the rest 753,750 / 10 = 75,375 a month; month 1 = 159,125.
+    assert monthly["Base"].iloc[0] == "$159,125"
+    assert monthly["Base"].iloc[1] == "$75,375"
+    # Dosage (234,375 x 0.7 = 164,062.50) is paid in month 5 with that month's base 75,375:
+    # 239,437.50 -> $239,438.
+    assert monthly["Total"].iloc[4] == "$239,438"
+
+
+def test_commitments_can_be_added_and_removed():
+    at = go(start(), "app_pages/deal_split.py")
+    edit_table(at, "commitments", deleted_rows=[0],
+               added_rows=[{"Commitment": "Data coordinator", "Description": "Answers data requests."}])
+    assert not at.error, errors(at)
+    names = [c.name for c in at.session_state["deal"].commitments]
+    assert names == ["Monitor attendance", "Share assessment data on time", "Data coordinator"]
+
+
+@pytest.mark.parametrize(("value", "cents", "shown"), [
+    (1_392_031.25, False, "$1,392,031"),
+    (164_062.5, False, "$164,063"),  # halves round up, as in Excel, not to even
+    (1_113.625, True, "$1,113.63"),
+    (0.0, False, "$0"),
+    (-346_875.5, False, "-$346,876"),
+    (None, False, "n/a"),
+])
+def test_money_format(value, cents, shown):
+    assert ui.money(value, cents=cents) == shown

@@ -1,0 +1,89 @@
+"""The app in a real browser: headless Debian chromium driven by Playwright, against `streamlit run`
+(server, browser and page fixtures in tests/conftest.py, helpers in tests/browser_support.py).
+
+Visits every page in ui.PAGES (for each sample deal) and saves a full-page screenshot of each
+to test-artifacts/screenshots/, then drives the widgets a user drives: the share, three
+edits in a row in the rate-card table, and the deal download.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import ui
+from obc_calc.io.dealfile import deal_from_json
+from tests.browser_support import go_to, require_chromium, screenshot, settle, slug
+
+require_chromium()
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def test_every_page_of_every_sample_renders(page):
+    for sample in ui.SAMPLES:
+        go_to(page, ui.PAGES[0][1])
+        page.get_by_role("button", name=sample).click()
+        settle(page)
+        for _, title, _ in ui.PAGES:
+            go_to(page, title)
+            screenshot(page, f"{slug(sample.split(' (')[0])}__{slug(title)}")
+
+
+def test_share_widget_shows_the_warning_at_once(page):
+    go_to(page, "Deal & split")
+    warnings = page.locator('[data-testid="stAlertContentWarning"]')
+    assert warnings.count() == 0
+    number = page.get_by_role("spinbutton", name="Exact share (%)")
+    number.fill("4")
+    number.press("Enter")
+    settle(page)
+    assert "Below 5%" in warnings.first.inner_text()
+    page.get_by_role("slider", name="Performance share (%)").focus()
+    page.keyboard.press("End")  # the slider to 100%
+    settle(page)
+    assert "Above 60%" in warnings.first.inner_text()
+    screenshot(page, "share_warning")
+
+
+def edit_cell(page, grid, row: int, column: int, value: str) -> None:
+    """Select a cell with the keyboard from the grid's first cell, replace its value, commit with Enter."""
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # first body cell (header row and rows are 35px)
+    page.wait_for_timeout(300)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # open the cell editor (a typed first key would only open it)
+    page.wait_for_timeout(300)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(value)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+
+
+def test_three_rate_card_edits_in_a_row_are_kept_and_download(page):
+    go_to(page, "Rate card")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expected_column = 3  # Outcome, Basis, Weight, Expected rate
+    expected_cost = page.get_by_text("At the expected rates")
+    for row, value in enumerate(["65", "50", "80"]):
+        before = expected_cost.inner_text()
+        edit_cell(page, grid, row, expected_column, value)
+        # The server has taken the edit once the expected cost under the table changes.
+        expect(expected_cost).not_to_have_text(before)
+        settle(page)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    # The grid's accessible cells (glide-cell-<column>-<row>, column 0 being the row marker) show all three.
+    shown = [grid.locator(f"#glide-cell-{expected_column + 1}-{row}").inner_text() for row in range(3)]
+    assert shown == ["65", "50", "80"]
+    screenshot(page, "rate_card_after_three_edits")
+    go_to(page, "Budget")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download the deal")).click()
+    deal = deal_from_json(Path(download.value.path()).read_bytes())
+    # The math sample's expected rates were 70%, 53% and 75%; all three edits must survive.
+    assert [o.expected_rate for o in deal.outcomes] == [0.65, 0.5, 0.8]
+    assert deal.name == "Middle-school math tutoring 2026-27"

@@ -1,0 +1,159 @@
+"""The Compare page (app_pages/compare.py) under AppTest, driven through app.py's navigation.
+
+Dollar figures are worked out by hand from the math sample (tests/test_app_pages.py has the same
+deal's figures): $1,775,000 for 1,250 students, weights 25% / 55% / 20%, expected rates 70% / 53%
+and 75% on a graduated 50% to 90% outcome (which pays (0.75 - 0.5) / (0.9 - 0.5) = 62.5%).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import obc_calc.core.simulate as sim
+import ui
+from obc_calc.io.dealfile import load_deal
+from tests.app_support import MATH, ROOT, act, button, errors, go, start
+
+COMPARE = "app_pages/compare.py"
+EXAMPLE = ROOT / "tests" / "data" / "example_deal.json"
+
+pytestmark = pytest.mark.usefixtures("whole_app")
+
+
+def figures(at: AppTest):
+    return at.dataframe[0].value.set_index("Figure")
+
+
+def chart(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def points(values) -> list[float]:
+    """A trace's numbers; plotly sends a numpy array packed as {"dtype", "bdata"} (base64)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def save_variant(at: AppTest, name: str) -> AppTest:
+    go(at, COMPARE)
+    return act(button(at, f"Save current deal as {name}").click())
+
+
+def two_variants() -> AppTest:
+    """Variant A: the math sample as it is; Variant B: the same deal with 30% on outcomes."""
+    at = save_variant(start(), "Variant A")
+    go(at, "app_pages/deal_split.py")
+    act(at.number_input(key="share_number").set_value(30.0))
+    return save_variant(at, "Variant B")
+
+
+@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+def test_the_page_loads_with_each_sample(sample):
+    at = go(start(sample), COMPARE)
+    assert not at.error, errors(at)
+    table = figures(at)
+    # With no variants saved: the current deal beside the other two samples.
+    others = [name for name in ui.SAMPLES if name != sample]
+    assert list(table.columns) == ["Current deal", *others, "Differs"]
+    deal = load_deal(ui.SAMPLES[sample])
+    assert table.loc["Maximum (encumber)", "Current deal"] == ui.money(deal.total_cost)
+    assert [trace["name"] for trace in chart(at)["data"]] == ["Current deal", *others]
+
+
+def test_two_saved_variants_are_compared_with_their_own_figures():
+    at = two_variants()
+    assert not at.error, errors(at)
+    assert at.multiselect(key="compare_pick").value == ["Variant A", "Variant B"]
+    table = figures(at)
+    assert list(table.columns) == ["Variant A", "Variant B", "Differs"]
+    a, b = table["Variant A"], table["Variant B"]
+    assert (a["Performance share"], b["Performance share"]) == ("52.8%", "30.0%")
+    # Same price, so the same maximum and maximum per pupil (1,775,000 / 1,250 = 1,420).
+    assert a["Maximum (encumber)"] == b["Maximum (encumber)"] == "$1,775,000"
+    assert a["Maximum per pupil"] == b["Maximum per pupil"] == "$1,420.00"
+    assert table.loc["Maximum (encumber)", "Differs"] == ""
+    # A: base 837,500 ($670.00 each); B: 1,775,000 x 70% = 1,242,500 ($994.00 each).
+    assert (a["Floor (base only)"], b["Floor (base only)"]) == ("$837,500", "$1,242,500")
+    assert (a["Floor per pupil"], b["Floor per pupil"]) == ("$670.00", "$994.00")
+    assert (a["Performance pool"], b["Performance pool"]) == ("$937,500", "$532,500")
+    # A: 837,500 + 234,375 x 0.7 + 515,625 x 0.53 + 187,500 x 0.625 = 1,392,031.25.
+    # B: 1,242,500 + 133,125 x 0.7 + 292,875 x 0.53 + 106,500 x 0.625
+    #  = 1,242,500 + 93,187.50 + 155,223.75 + 66,562.50 = 1,557,473.75; / 1,250 = 1,245.979.
+    assert (a["Expected"], b["Expected"]) == ("$1,392,031", "$1,557,474")
+    assert (a["Expected per pupil"], b["Expected per pupil"]) == ("$1,113.63", "$1,245.98")
+    for row in ("Performance share", "Floor (base only)", "Expected", "Performance pool"):
+        assert table.loc[row, "Differs"] == "yes", row
+    assert "Simulated median" not in table.index  # not run yet
+    # One chart, a line per variant, from the floor at 0% to the maximum at 100%.
+    spec = chart(at)
+    lines = {trace["name"]: points(trace["y"]) for trace in spec["data"]}
+    assert list(lines) == ["Variant A", "Variant B"]
+    assert lines["Variant B"][0] == 1_242_500 and lines["Variant B"][-1] == 1_775_000
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Total paid by the district ($)"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Achievement rate, every outcome (%)"
+
+
+def test_simulating_adds_the_median_and_95th_percentile():
+    at = two_variants()
+    act(button(at, "Simulate these deals").click())
+    table = figures(at)
+    variant_a = load_deal(MATH)
+    variant_b = variant_a.model_copy(update={"performance_share": 0.3})
+    for name, deal in (("Variant A", variant_a), ("Variant B", variant_b)):
+        result = sim.simulate(deal, 20_000, 1)
+        assert table.loc["Simulated median", name] == ui.money(result.total.p50)
+        assert table.loc["Simulated 95th percentile", name] == ui.money(result.total.p95)
+    # An edited deal has not been simulated as it now stands.
+    act(at.multiselect(key="compare_pick").set_value(["Variant A", "Current deal"]))
+    go(at, "app_pages/deal_split.py")
+    act(at.number_input(key="share_number").set_value(40.0))
+    go(at, COMPARE)
+    assert figures(at).loc["Simulated median", "Current deal"] == "not run"
+    assert figures(at).loc["Simulated median", "Variant A"] != "not run"
+
+
+def test_variants_can_be_renamed_and_removed():
+    at = two_variants()
+    act(at.text_input(key="variant_name_Variant A").set_value("Half on outcomes"))
+    assert list(figures(at).columns) == ["Half on outcomes", "Variant B", "Differs"]
+    act(at.text_input(key="variant_name_Variant B").set_value("Half on outcomes"))
+    assert "another deal on offer is already called 'Half on outcomes'" in errors(at)
+    act(button(at, "Remove").click())  # the first Remove button: Half on outcomes
+    assert list(at.session_state["variants"]) == ["Variant B"]
+    # One variant left: it is compared with the current deal (still at 30%, as saved).
+    assert list(figures(at).columns) == ["Variant B", "Current deal", "Differs"]
+    assert figures(at).loc["Performance share", "Differs"] == ""
+
+
+def test_the_next_variant_takes_the_next_free_letter():
+    at = two_variants()
+    assert at.button[0].label == "Save current deal as Variant C"
+
+
+def test_an_uploaded_deal_joins_the_comparison_and_a_bad_file_is_explained():
+    at = go(start(), COMPARE)
+    at.file_uploader(key="compare_upload").set_value(("notes.json", b"{not json", "application/json"))
+    act(at)
+    assert "notes.json is not a deal this app can open" in errors(at)
+    at.file_uploader(key="compare_upload").set_value(
+        ("example_deal.json", EXAMPLE.read_bytes(), "application/json"))
+    act(at)
+    assert not at.error, errors(at)
+    table = figures(at)
+    assert "example_deal.json" in table.columns
+    # The example deal: $1,420,000 for 1,000 students, 40% on outcomes; base 852,000 ($852.00 each).
+    assert table.loc["Maximum (encumber)", "example_deal.json"] == "$1,420,000"
+    assert table.loc["Floor per pupil", "example_deal.json"] == "$852.00"
+
+
+def test_fewer_than_two_deals_asks_for_another():
+    at = go(start(), COMPARE)
+    act(at.multiselect(key="compare_pick").set_value(["Current deal"]))
+    assert "Choose at least two deals" in at.info[0].value
+    assert not at.dataframe

@@ -1,0 +1,227 @@
+"""The Risk page (app_pages/risk.py) under streamlit.testing (AppTest), driven through app.py's navigation.
+
+The page's figures must be obc_calc.core.simulate's for the same deal, trials and seed, so each test
+runs the simulation itself and compares what the page displays (whole dollars, percents to one
+decimal). Where a figure can be worked out by hand (a deal with nothing uncertain), it is.
+"""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import obc_calc.core.simulate as sim
+import ui
+from obc_calc.io.dealfile import load_deal
+from tests.app_support import MATH, act, button, edit_table, errors, go, start
+
+RISK = "app_pages/risk.py"
+SEED = 1  # the page's default seed
+TRIALS = 100_000  # the page's default trials
+FIGURES = {"Mean": "mean", "Standard deviation": "std", "5th percentile": "p5", "25th percentile": "p25",
+           "Median (50th percentile)": "p50", "75th percentile": "p75", "95th percentile": "p95"}
+
+pytestmark = pytest.mark.usefixtures("whole_app")
+
+
+def table_with(at: AppTest, column: str):
+    """The displayed table that has this column (None when the page shows no such table)."""
+    return next((d.value for d in at.dataframe if column in d.value.columns), None)
+
+
+def metric_starting(at: AppTest, text: str):
+    return next(m for m in at.metric if m.label.startswith(text))
+
+
+def assert_shows(at: AppTest, result: sim.SimulationResult) -> None:
+    """The spread table and each outcome's expected payment are exactly the simulation's."""
+    spread = table_with(at, "District total").set_index("Figure")
+    for label, name in FIGURES.items():
+        assert spread.loc[label, "District total"] == ui.money(getattr(result.total, name)), label
+        earnings = getattr(result.provider_earnings, name)
+        assert spread.loc[label, "Provider's outcome earnings"] == ui.money(earnings), label
+    payments = table_with(at, "Expected payment (simulated average)").set_index("Outcome")
+    for name, payment in result.expected_payments.items():
+        assert payments.loc[name, "Expected payment (simulated average)"] == ui.money(payment)
+    assert f"{result.trials:,} trials, seed {result.seed}." in "\n".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+def test_the_page_loads_and_runs_for_each_sample(sample):
+    at = go(start(sample), RISK)
+    deal = load_deal(ui.SAMPLES[sample])
+    assert not at.error, errors(at)
+    assert_shows(at, sim.simulate(deal, TRIALS, SEED))
+    assert at.session_state["deal"] == deal  # looking at the page changes nothing
+
+
+def test_figures_follow_the_trials_and_seed():
+    at = go(start(), RISK)
+    at.select_slider(key="risk_trials").set_value(50_000)
+    at.number_input(key="risk_seed").set_value(7)
+    act(at)
+    assert_shows(at, sim.simulate(load_deal(MATH), 50_000, 7))
+
+
+def test_the_two_probabilities_are_the_simulations():
+    at = go(start(), RISK)
+    result = sim.simulate(load_deal(MATH), TRIALS, SEED)
+    budget_key = f"risk_budget_{at.session_state['deal_version']}"
+    at.number_input(key=budget_key).set_value(1_500_000.0)
+    at.number_input(key="risk_share").set_value(40.0)
+    act(at)
+    over = metric_starting(at, "Probability the district pays more than")
+    assert over.label == "Probability the district pays more than $1,500,000"
+    assert over.value == ui.percent(sim.probability_total_exceeds(result, 1_500_000))
+    under = metric_starting(at, "Probability the provider earns less than")
+    # 40% of the math pool, 937,500 x 0.4 = 375,000
+    assert under.label == "Probability the provider earns less than 40% of the pool ($375,000)"
+    assert under.value == ui.percent(sim.probability_earnings_below(result, 0.4))
+
+
+def test_a_deal_with_nothing_uncertain_pays_the_expected_total_in_every_trial():
+    at = go(start("Start blank"), RISK)
+    assert "Nothing in this deal is uncertain yet" in "\n".join(w.value for w in at.warning)
+    # Blank deal: $100,000, 30% on one per-student outcome expected at 50%.
+    # Base 70,000; pool 30,000; every trial pays 70,000 + 30,000 x 0.5 = 85,000, earnings 15,000.
+    spread = table_with(at, "District total").set_index("Figure")
+    for label in FIGURES:
+        spread_only = label == "Standard deviation"
+        assert spread.loc[label, "District total"] == ("$0" if spread_only else "$85,000"), label
+        assert spread.loc[label, "Provider's outcome earnings"] == ("$0" if spread_only else "$15,000"), label
+    # The budget line starts at the expected total, and nothing is paid above it; 15,000 is
+    # exactly half the pool, which is not less than half.
+    assert metric_starting(at, "Probability the district pays more than").value == "0.0%"
+    assert metric_starting(at, "Probability the provider earns less than").value == "0.0%"
+    drawn = table_with(at, "Range drawn").set_index("Outcome")
+    assert drawn.loc["Outcome 1", "Range drawn"] == "Not set: always 50.0%"
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Not set, the default: every planned student (100) is served" in captions
+
+
+def test_changing_a_range_updates_the_deal_and_the_run():
+    at = go(start("Start blank"), RISK)
+    edit_table(at, "risk_ranges", {0: {"Low (%)": 40.0, "High (%)": 60.0}})
+    assert not at.error, errors(at)
+    outcome = at.session_state["deal"].outcomes[0]
+    assert (outcome.rate_low, outcome.rate_high) == (0.4, 0.6)
+    # A range symmetric about a 50% mean is drawn from exactly as given.
+    assert table_with(at, "Range drawn").loc[0, "Range drawn"] == "40.0% to 60.0%"
+    assert_shows(at, sim.simulate(at.session_state["deal"], TRIALS, SEED))
+    edit_table(at, "risk_ranges", {0: {"Low (%)": None, "High (%)": None}})
+    outcome = at.session_state["deal"].outcomes[0]
+    assert (outcome.rate_low, outcome.rate_high) == (None, None)
+
+
+def test_an_untouched_range_keeps_the_deals_exact_rates():
+    at = go(start(), RISK)
+    edit_table(at, "risk_ranges", {1: {"High (%)": 70.0}})  # Math growth only
+    outcomes = at.session_state["deal"].outcomes
+    assert [(o.rate_low, o.rate_high) for o in outcomes] == [(0.6, 0.8), (0.43, 0.7), (0.65, 0.85)]
+
+
+def test_a_low_end_above_the_expected_rate_is_explained_and_the_deal_kept():
+    at = go(start(), RISK)
+    edit_table(at, "risk_ranges", {0: {"Low (%)": 75.0}})  # Dosage is expected at 70%
+    assert "Rate ranges, Dosage, low: 75.0% is above the expected rate (70.0%)." in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)
+    edit_table(at, "risk_ranges", {0: {"Low (%)": 65.0}})  # fixed: applied, and the message goes
+    assert not at.error, errors(at)
+    assert at.session_state["deal"].outcomes[0].rate_low == 0.65
+
+
+def test_an_impossible_width_is_explained():
+    at = go(start(), RISK)
+    edit_table(at, "risk_ranges", {0: {"Low (%)": 0.0, "High (%)": 100.0}})
+    assert "Rate ranges, Dosage, high: A range 100.0% wide is impossible" in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)
+
+
+def test_the_deal_wide_settings_go_into_the_deal():
+    at = go(start("Start blank"), RISK)
+    at.slider(key="risk_correlation").set_value(0.8)
+    act(at)
+    at.number_input(key="risk_miss").set_value(10.0)
+    act(at)
+    at.toggle(key="risk_vary_served").set_value(True)
+    act(at)
+    risk = at.session_state["deal"].risk
+    # Switching served on starts at 90% to 100% of the 100 planned students.
+    assert (risk.correlation, risk.commitments_miss_probability) == (0.8, 0.1)
+    assert (risk.students_served_low, risk.students_served_high) == (90, 100)
+    at.number_input(key="risk_served_low").set_value(95)
+    act(at)
+    assert at.session_state["deal"].risk.students_served_low == 95
+    assert "95 to 100 students served" in "\n".join(i.value for i in at.info)
+    at.toggle(key="risk_vary_served").set_value(False)
+    act(at)
+    assert at.session_state["deal"].risk.students_served_low is None
+
+
+def test_fewest_above_most_served_is_explained_and_the_deal_kept():
+    at = go(start(), RISK)  # math: 1,100 to 1,250 served
+    at.number_input(key="risk_served_low").set_value(1200)
+    at.number_input(key="risk_served_high").set_value(1150)
+    act(at)
+    assert "Students served, low end: 1200 is above the high end (1150)." in errors(at)
+    assert at.session_state["deal"] == load_deal(MATH)
+
+
+def test_a_refused_served_range_shows_the_deals_range_again():
+    at = go(start(), RISK)  # math: 1,100 to 1,250 served
+    at.number_input(key="risk_served_low").set_value(1200)
+    at.number_input(key="risk_served_high").set_value(1150)
+    act(at)
+    assert "Students served, low end: 1200 is above the high end (1150)." in errors(at)
+    assert at.number_input(key="risk_served_low").value == 1100
+    assert at.number_input(key="risk_served_high").value == 1250
+
+
+def test_a_large_run_waits_for_its_button_then_stays():
+    at = go(start(), RISK)
+    at.select_slider(key="risk_trials").set_value(250_000)
+    act(at)
+    assert table_with(at, "District total") is None
+    assert "Press Run to simulate 250,000 trials" in "\n".join(i.value for i in at.info)
+    button(at, "Run 250,000 trials").click()
+    act(at)
+    assert_shows(at, sim.simulate(load_deal(MATH), 250_000, SEED))
+    act(at)  # a rerun with the same inputs keeps the results without another press
+    assert table_with(at, "District total") is not None
+
+
+def test_reruns_and_moving_between_pages_use_the_cached_run(monkeypatch):
+    calls = []
+    simulate = sim.simulate
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:3])
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(sim, "simulate", counted)
+    st.cache_data.clear()
+    at = go(start(), RISK)
+    assert calls == [(TRIALS, SEED)]
+    act(at)
+    go(at, "app_pages/home.py")
+    go(at, RISK)
+    assert calls == [(TRIALS, SEED)]
+    assert at.select_slider(key="risk_trials").value == TRIALS
+    at.number_input(key="risk_seed").set_value(2)
+    act(at)
+    at.number_input(key="risk_seed").set_value(SEED)
+    act(at)
+    assert calls == [(TRIALS, SEED), (TRIALS, 2)]
+
+
+def test_the_trials_and_seed_chosen_survive_leaving_the_page():
+    at = go(start(), RISK)
+    at.select_slider(key="risk_trials").set_value(25_000)
+    at.number_input(key="risk_seed").set_value(9)
+    act(at)
+    go(at, "app_pages/home.py")
+    go(at, RISK)
+    assert at.select_slider(key="risk_trials").value == 25_000
+    assert at.number_input(key="risk_seed").value == 9
+    assert_shows(at, sim.simulate(load_deal(MATH), 25_000, 9))

@@ -1,0 +1,222 @@
+"""The Settle-up page under AppTest: empty state for every sample deal, the sample results invoice,
+hand-computed small files, the missing-values rule, the commitments switch, column mapping,
+session counts, an XLSX on its second sheet, and bad files shown as plain sentences."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from obc_calc.core.model import Deal
+from obc_calc.core.settle import SettleOptions, settle
+from obc_calc.io.dealfile import load_deal
+from obc_calc.io.results_file import ReadOptions, read_results
+from tests.app_support import ROOT, act, errors, go, metric, plain, start
+from tests.helpers import make_deal
+
+PAGE = "app_pages/settle_up.py"
+MATH = ui.SAMPLES["Math tutoring"]
+SAMPLE_RESULTS = ROOT / "sample_data" / "math_tutoring_results.csv"
+
+# $100,000 for 100 students, 40% on outcomes -> pool $40,000, fixed base $60,000.
+# Growth: a flag, per student, half the pool ($20,000). Score: measured, meets at 300, all or
+# nothing once 60% of the counted students meet it, the other half ($20,000).
+SMALL = make_deal(outcomes=[
+    {"name": "Growth", "weight": 0.5, "expected_rate": 0.5},
+    {"name": "Score", "weight": 0.5, "expected_rate": 0.5, "threshold_value": 300,
+     "basis": "cohort_threshold", "target_rate": 0.6},
+])
+# Served: A1, A2, A3, A5 (A4 is not). Growth among served: 1, 0, blank, 1. Score: 310, 290, 300, blank.
+SMALL_FILE = b"student_id,served,Growth,Score\nA1,1,1,310\nA2,yes,0,290\nA3,1,,300\nA4,0,1,400\nA5,true,1,\n"
+
+pytestmark = pytest.mark.usefixtures("whole_app")
+
+
+def open_page(deal: Deal | None = None) -> AppTest:
+    return go(start(deal=deal), PAGE)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    return act(at.file_uploader[0].set_value((name, data, "application/octet-stream")))
+
+
+def dollars(text: str) -> float:
+    return float(text.replace("$", "").replace(",", ""))
+
+
+def invoice_rows(at: AppTest) -> dict[str, dict]:
+    table = next(d.value for d in at.dataframe if "Amount due" in d.value.columns)
+    return {row["Outcome"]: row for row in table.to_dict("records")}
+
+
+@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+def test_empty_state_for_each_sample_deal(sample):
+    deal = load_deal(ui.SAMPLES[sample])
+    at = open_page(deal)
+    info = "\n".join(i.value for i in at.info)
+    assert "No results file yet" in info
+    for outcome in deal.outcomes:
+        assert f"`{outcome.name}`" in info
+    assert not at.metric
+    sample_button = [b for b in at.button if b.key == "settle_sample"]
+    assert bool(sample_button) == (ui.SAMPLES[sample] == MATH)  # only the math deal's outcomes match
+    assert ("math tutoring sample deal on the Home page" in info) == (ui.SAMPLES[sample] != MATH)
+
+
+def test_sample_results_invoice_equals_settle():
+    at = open_page()  # the app opens on the math tutoring sample
+    at.button(key="settle_sample").click().run()
+    assert not at.exception
+    deal = load_deal(MATH)
+    results = read_results(SAMPLE_RESULTS.read_bytes(), SAMPLE_RESULTS.name, deal)
+    invoice = settle(deal, results)
+    assert dollars(metric(at, "Total due").value) == invoice.total_due
+    assert dollars(metric(at, "Base due").value) == invoice.base_due
+    rows = invoice_rows(at)
+    for line in invoice.outcomes:
+        assert dollars(rows[line.name]["Amount due"]) == line.payment
+        assert rows[line.name]["Eligible"] == f"{line.eligible:,}"
+        assert rows[line.name]["Achievers"] == f"{line.achievers:,}"
+    assert dollars(rows["Total due"]["Amount due"]) == invoice.total_due
+    preview = at.dataframe[0].value
+    assert list(preview.index[:3]) == [2, 3, 4]  # spreadsheet rows: the header is row 1
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the invoice (Excel)" in labels and "Download the invoice (CSV)" in labels
+
+
+def test_missing_rule_and_commitments_change_the_total_as_settle_does():
+    at = open_page()
+    at.button(key="settle_sample").click().run()
+    deal = load_deal(MATH)
+    results = read_results(SAMPLE_RESULTS.read_bytes(), SAMPLE_RESULTS.name, deal)
+    excluded = settle(deal, results).total_due
+    not_achieved = settle(deal, results, SettleOptions(missing="not_achieved")).total_due
+    missed = settle(deal, results, SettleOptions(missing="not_achieved", commitments_met=False)).total_due
+    assert len({excluded, not_achieved, missed}) == 3  # the sample has missing values
+    assert dollars(metric(at, "Total due").value) == excluded
+    at.radio(key="settle_missing").set_value("not_achieved").run()
+    assert dollars(metric(at, "Total due").value) == not_achieved
+    at.toggle(key="settle_commitments").set_value(False).run()
+    assert dollars(metric(at, "Total due").value) == missed == 1_775_000  # the full contract value
+
+
+def test_small_file_by_hand():
+    at = upload(open_page(SMALL), "small.csv", SMALL_FILE)
+    rows = invoice_rows(at)
+    # Excluded: Growth counts A1, A2, A5 -> 2 achievers of 3; a per-student outcome pays its price per
+    # achiever, 20,000 / 100 eligible = 200, times the 2 achievers = 400.
+    # Score counts A1, A2, A3 -> 310 and 300 meet 300 -> 2/3 = 66.7% >= 60%: the whole 20,000.
+    growth = rows["Growth"]
+    assert (growth["Eligible"], growth["Achievers"], growth["Rate"]) == ("3", "2", "66.7%")
+    assert rows["Growth"]["Amount due"] == "$400.00"
+    assert rows["Score"]["Amount due"] == "$20,000.00"
+    assert metric(at, "Base due").value == "$60,000.00"
+    assert metric(at, "Total due").value == "$80,400.00"  # 60,000 + 400 + 20,000
+    assert metric(at, "Students served").value == "4"
+    # Not achieved: Growth 2 of 4 -> 20,000 x 0.5 x 4/100 = 400; Score 2 of 4 = 50% < 60%: nothing.
+    at.radio(key="settle_missing").set_value("not_achieved").run()
+    assert metric(at, "Total due").value == "$60,400.00"
+    at.toggle(key="settle_commitments").set_value(False).run()
+    assert metric(at, "Total due").value == "$100,000.00"
+
+
+def test_sessions_attended_with_a_minimum():
+    # Sessions 12, 3, 10, 0: with a minimum of 10, A1 and A3 are served.
+    data = b"student_id,served,Growth,Score\nA1,12,1,310\nA2,3,1,350\nA3,10,0,320\nA4,0,1,400\n"
+    at = upload(open_page(SMALL), "sessions.csv", data)
+    assert "set the minimum number of sessions" in plain(errors(at))
+    at.toggle(key="settle_sessions").set_value(True).run()
+    at.number_input(key="settle_min_sessions").set_value(10.0).run()
+    assert not at.exception
+    # Growth: 1 of 2 -> 20,000 x 0.5 x 2/100 = 200; Score: 2 of 2 -> 100% >= 60%: 20,000.
+    assert metric(at, "Students served").value == "2"
+    assert metric(at, "Total due").value == "$80,200.00"  # 60,000 + 200 + 20,000
+
+
+def test_columns_with_other_names_are_mapped():
+    data = b"ID,Attended,G,S\nA1,1,1,310\nA2,1,0,100\n"
+    at = upload(open_page(SMALL), "renamed.csv", data)
+    assert "there is no such column" in plain(errors(at))
+    assert "Choose a column for Student id, Served, Growth (achieved flag) and Score" in plain(errors(at))
+    assert not at.metric
+    token = at.session_state["settle_file"]["token"]
+    for role, column in [("student_id", "ID"), ("served", "Attended"), ("Growth", "G"), ("Score", "S")]:
+        at.selectbox(key=f"settle_column_{token}_{role}").set_value(column)
+    at.run()
+    assert not at.exception and not at.error
+    columns = {"ID": "student_id", "Attended": "served", "G": "Growth", "S": "Score"}
+    invoice = settle(SMALL, read_results(data, "renamed.csv", SMALL, ReadOptions(columns=columns)))
+    assert dollars(metric(at, "Total due").value) == invoice.total_due
+    # By hand: Growth 1 of 2 -> 20,000 x 0.5 x 2/100 = 200; Score 1 of 2 = 50% < 60%: nothing.
+    assert invoice.total_due == 60_200
+    # One column for two fields is refused in plain words.
+    at.selectbox(key=f"settle_column_{token}_Score").set_value("G").run()
+    assert "Column G is chosen for Growth and Score; each needs its own column" in plain(errors(at))
+    assert not at.metric
+
+
+def test_xlsx_table_on_the_second_sheet():
+    book = openpyxl.Workbook()
+    book.active.title = "Read me"
+    book.active["A1"] = "End-of-year results"
+    sheet = book.create_sheet("Results")
+    sheet.append(["Verified by the district"])
+    for row in SMALL_FILE.decode().splitlines():
+        sheet.append([int(v) if v.isdigit() else (v or None) for v in row.split(",")])
+    out = io.BytesIO()
+    book.save(out)
+    at = upload(open_page(SMALL), "small.xlsx", out.getvalue())
+    assert metric(at, "Total due").value == "$80,400.00"  # the same students as test_small_file_by_hand
+    assert list(at.dataframe[0].value.index[:2]) == [3, 4]  # the header is on row 2 of that sheet
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"", "the file is empty"),
+    (b"student_id,served,Growth,Score\nA1,1,1,abc\nA1,1,0,310\n",
+     "row 2, column Score: 'abc' is not a number"),
+    (b"student_id,served,Growth,Score\nA1,1,1,abc\nA1,1,0,310\n",
+     "row 3, column student_id: 'A1' is a second row for the same student (first on row 2)"),
+    (b"student_id,served,Growth\nA1,1,1\n", "column Score: there is no such column"),
+    (b"student_id,served,Growth,Score\nA1,2,maybe,310\n", "row 2, column Growth: 'maybe' is not a flag"),
+    (b"\x81\x8d\x8f\x90\x9d", "cannot be read as UTF-8, UTF-16 or Latin-1"),
+])
+def test_bad_file_shows_plain_sentences(data, expected):
+    at = upload(open_page(SMALL), "bad.csv", data)
+    assert expected in plain(errors(at))
+    assert not at.metric  # nothing is invoiced
+
+
+def test_more_students_served_than_the_deal_covers():
+    tiny = make_deal(students=2, outcomes=[{"name": "Growth", "expected_rate": 0.5}])
+    at = upload(open_page(tiny), "three.csv", b"student_id,served,Growth\nA1,1,1\nA2,1,0\nA3,1,1\n")
+    assert "3 students are marked served, more than the 2 the deal covers" in plain(errors(at))
+    assert not at.metric
+
+
+def test_file_and_choices_survive_a_visit_to_another_page():
+    at = open_page()
+    at.button(key="settle_sample").click().run()
+    at.radio(key="settle_missing").set_value("not_achieved").run()
+    at.text_input(key="settle_period").set_value("End of year 2026-27").run()
+    total = metric(at, "Total due").value
+    at.switch_page("app_pages/budget.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.radio(key="settle_missing").value == "not_achieved"
+    assert metric(at, "Total due").value == total
+    assert any("End of year 2026-27" in plain(c.value) for c in at.caption)
+
+
+def test_sample_replaces_an_upload_and_clear_empties_the_page():
+    at = upload(open_page(), "bad.csv", b"student_id,served,Dosage,Math growth,Same tutor\nA1,maybe,1,1,1\n")
+    assert "row 2, column served: 'maybe' is not a flag" in plain(errors(at))
+    at.button(key="settle_sample").click().run()
+    assert not at.error and metric(at, "Students served").value == "1,151"
+    assert not at.file_uploader[0].value  # the uploader no longer shows bad.csv
+    at.button(key="settle_clear").click().run()
+    assert "No results file yet" in "\n".join(i.value for i in at.info)
+    assert not at.metric

@@ -1,0 +1,296 @@
+"""The budget workbook: evaluated by a formula engine, it must agree with obc_calc to the cent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import formulas
+import pytest
+from openpyxl import load_workbook
+
+from obc_calc.core.model import Scenario
+from obc_calc.core.report import deal_report
+from obc_calc.core.scenarios import all_scenarios, evaluate, expected
+from obc_calc.core.schedule import fiscal_year_schedule, monthly_schedule
+from obc_calc.io.dealfile import deal_from_dict, deal_to_dict, load_deal
+from obc_calc.io.workbook import (
+    SCHEDULE_HEADER_ROW,
+    SCHEDULE_MONTHS,
+    build_workbook,
+    save_workbook,
+    workbook_bytes,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEALS = sorted((ROOT / "sample_data").glob("*.json")) + [ROOT / "tests" / "data" / "example_deal.json"]
+CENT = 0.005
+HYPERLINK = '=HYPERLINK("http://x","y")'
+
+
+def tricky_deal():
+    """The example deal with formula-like names everywhere a user types text."""
+    data = deal_to_dict(load_deal(ROOT / "tests" / "data" / "example_deal.json"))
+    data["name"] = HYPERLINK
+    data["district"] = "+1 district"
+    data["outcomes"][0]["name"] = HYPERLINK
+    data["outcomes"][1]["metric"] = "-2 months"
+    data["outcomes"][2]["threshold"] = "@level 3"
+    data["scenarios"][0]["name"] = "=1+1"
+    for scenario in data["scenarios"]:
+        scenario["rates"] = {HYPERLINK if k == "Dosage" else k: v for k, v in scenario["rates"].items()}
+    data["commitments"][0]["name"] = "=SUM(A1:A9)"
+    data["commitments"][0]["description"] = "-schedule"
+    return deal_from_dict(data)
+
+
+class Evaluated:
+    """A saved workbook, its formula model, and the values the engine computed."""
+
+    def __init__(self, deal, path: Path):
+        self.deal, self.path = deal, path
+        save_workbook(deal, path)
+        self.wb = load_workbook(path)
+        self.model = formulas.ExcelModel().loads(str(path)).finish()
+        self.values = self.solve()
+
+    def key(self, sheet: str, cell: str) -> str:
+        return f"'[{self.path.name}]{sheet.upper()}'!{cell}"
+
+    def solve(self, inputs: dict | None = None) -> dict:
+        solution = self.model.calculate(inputs=inputs or {})
+        return {k: v.value[0, 0] for k, v in solution.items() if ":" not in k and hasattr(v, "value")}
+
+    def get(self, sheet: str, cell: str, values: dict | None = None):
+        value = (values or self.values).get(self.key(sheet, cell))
+        return None if value is None else value
+
+    def column(self, sheet: str, header: str, header_row: int = 1) -> str:
+        ws = self.wb[sheet]
+        for cell in ws[header_row]:
+            if cell.value == header:
+                return cell.column_letter
+        raise KeyError(header)
+
+    def label_row(self, sheet: str, label: str) -> int:
+        return next(c.row for c in self.wb[sheet]["A"] if c.value == label)
+
+
+_BOOKS: dict[str, Evaluated] = {}  # the engine is slow: evaluate each workbook once per run
+
+
+def evaluated(name: str, tmp_path_factory) -> Evaluated:
+    if name not in _BOOKS:
+        deal = tricky_deal() if name == "tricky" else load_deal(next(p for p in DEALS if p.stem == name))
+        _BOOKS[name] = Evaluated(deal, tmp_path_factory.mktemp("wb") / f"{name}.xlsx")
+    return _BOOKS[name]
+
+
+@pytest.fixture(scope="module", params=[p.stem for p in DEALS] + ["tricky"])
+def book(request, tmp_path_factory) -> Evaluated:
+    return evaluated(request.param, tmp_path_factory)
+
+
+def close(a, b) -> bool:
+    return abs(float(a) - float(b)) < CENT
+
+
+def scenario_values(book: Evaluated, row: int, values: dict | None = None) -> dict:
+    deal = book.deal
+    out = {h: book.get("Scenarios", f"{book.column('Scenarios', h)}{row}", values)
+           for h in ("Base", "Performance", "Total", "Savings", "Cost per student served")}
+    for o in deal.outcomes:
+        out[o.name] = book.get("Scenarios", f"{book.column('Scenarios', o.name + ' payment')}{row}", values)
+    return out
+
+
+def assert_matches(result, got: dict) -> None:
+    assert close(got["Base"], result.base)
+    assert close(got["Performance"], result.performance)
+    assert close(got["Total"], result.total)
+    assert close(got["Savings"], result.district_savings)
+    assert close(got["Cost per student served"], result.cost_per_student_served)
+    for o in result.outcomes:
+        assert close(got[o.name], o.payment), o.name
+
+
+def test_every_scenario_matches_obc_calc(book):
+    results = all_scenarios(book.deal)
+    names = [book.wb["Scenarios"].cell(2 + i, 1).value for i in range(len(results))]
+    assert names == [r.name for r in results]
+    for i, result in enumerate(results):
+        assert_matches(result, scenario_values(book, 2 + i))
+
+
+def test_summary_figures_match_obc_calc(book):
+    deal, report = book.deal, deal_report(book.deal)
+    expected_figures = {
+        "Performance pool": (deal.performance_pool, None),
+        "Base (maximum)": (deal.base_max, None),
+        "Maximum (contract value)": (report.maximum.total, report.per_pupil(report.maximum)),
+        "Expected cost": (report.expected.total, report.per_pupil(report.expected)),
+        "Floor (base only)": (report.floor.total, report.per_pupil(report.floor)),
+        "Expected savings against the maximum": (report.expected.district_savings, None),
+    }
+    for label, (amount, per_pupil) in expected_figures.items():
+        row = book.label_row("Summary", label)
+        assert close(book.get("Summary", f"B{row}"), amount), label
+        if per_pupil is not None:
+            assert close(book.get("Summary", f"C{row}"), per_pupil), label
+
+
+def test_schedule_matches_obc_calc(book):
+    deal = book.deal
+    monthly = monthly_schedule(deal, expected(deal))
+    top = SCHEDULE_HEADER_ROW
+    columns = ["Base", *(o.name for o in deal.outcomes), "Total", "Cumulative"]
+    for i, month in monthly.iterrows():
+        r = top + 1 + i
+        assert book.get("Schedule", f"B{r}") == month["Month"]
+        assert f"FY{book.get('Schedule', f'C{r}'):.0f}" == month["Fiscal year"]
+        for name in columns:
+            assert close(book.get("Schedule", f"{book.column('Schedule', name, top)}{r}"), month[name]), name
+    for r in range(top + 1 + deal.term.months, top + 1 + SCHEDULE_MONTHS):
+        assert book.get("Schedule", f"B{r}") == "" and book.get("Schedule", f"D{r}") == ""
+    by_year = fiscal_year_schedule(deal, expected(deal))
+    ws = book.wb["Schedule"]
+    fy = next(c.column for c in ws[top] if c.value == "Fiscal year" and c.column > 3)
+    for i, year in by_year.iterrows():
+        r = top + 1 + i
+        assert f"FY{book.get('Schedule', f'{ws.cell(r, fy).column_letter}{r}'):.0f}" == year["Fiscal year"]
+        for j, name in enumerate(["Base", *(o.name for o in deal.outcomes), "Total"]):
+            assert close(book.get("Schedule", f"{ws.cell(r, fy + 1 + j).column_letter}{r}"), year[name]), name
+    after = top + 1 + len(by_year)  # the first fiscal-year row past the term stays blank
+    assert book.get("Schedule", f"{ws.cell(after, fy).column_letter}{after}") == ""
+
+
+def test_example_deal_by_hand(tmp_path_factory):
+    """The issue's example deal, worked by hand: pool $568,000 (40% of $1,420,000), base $852,000."""
+    book = evaluated("example_deal", tmp_path_factory)
+    got = scenario_values(book, 2)
+    assert close(got["Dosage"], 568000 * 0.25 * 0.75)  # per student: 106,500
+    assert close(got["Math growth"], 568000 * 0.45)  # 55% reaches the 50% target: 255,600
+    assert close(got["Proficiency"], 568000 * 0.20 * 0.5)  # 25% is in the 20% tier: 56,800
+    assert close(got["Same tutor"], 568000 * 0.10 * (0.7 - 0.5) / (0.9 - 0.5))  # 28,400
+    assert close(got["Total"], 852000 + 106500 + 255600 + 56800 + 28400)  # 1,299,300
+    fewer = scenario_values(book, 5)  # 800 of 1,000 students served, base paid per student
+    assert close(fewer["Base"], 852000 / 1000 * 800)  # 681,600
+    assert close(fewer["Dosage"], 142000 * 0.75 * 0.8)  # 85,200
+    missed = scenario_values(book, 6)
+    assert close(missed["Total"], 1420000)  # commitments missed: the full contract value
+    # Schedule: 20% of the base upfront, the rest over ten months; Dosage paid in month 5 (2027-01).
+    assert close(book.get("Schedule", "D7"), 852000 * 0.2 + 852000 * 0.8 / 10)  # 238,560
+    assert close(book.get("Schedule", "D8"), 852000 * 0.8 / 10)  # 68,160
+    assert book.get("Schedule", "B11") == "2027-01" and close(book.get("Schedule", "E11"), 106500)
+    assert book.get("Schedule", "C16") == 2027 and close(book.get("Schedule", "J16"), 1299300)
+    # Change rate inputs: Low's Math growth to exactly its 50% target pays the whole allocation;
+    # Low's Proficiency exactly at the 30% tier pays it all, High's just below pays half.
+    values = book.solve({book.key("Scenarios", "C3"): 0.5, book.key("Scenarios", "D3"): 0.3,
+                         book.key("Scenarios", "D4"): 0.2999})
+    low, high = scenario_values(book, 3, values), scenario_values(book, 4, values)
+    assert close(low["Math growth"], 568000 * 0.45) and close(low["Proficiency"], 568000 * 0.2)
+    assert close(low["Total"], 852000 + 71000 + 255600 + 113600)  # 1,292,200
+    assert close(high["Proficiency"], 568000 * 0.2 * 0.5)  # 56,800
+    # The Schedule shows the scenario picked in B1: Low pays Dosage's $71,000 in January.
+    values = book.solve({book.key("Schedule", "B1"): "Low"})
+    assert close(book.get("Schedule", "E11", values), 568000 * 0.25 * 0.5)
+    assert close(book.get("Schedule", "J16", values), 852000 + 71000)  # Low's cumulative total
+
+
+def test_changed_inputs_match_obc_calc(book):
+    """Type new rates and a new performance share into the workbook; obc_calc must follow."""
+    deal = book.deal
+    share_row = book.label_row("Summary", "Performance share")
+    changes = {book.key("Summary", f"B{share_row}"): 0.5}
+    rates = {}
+    for outcome in deal.outcomes:
+        edge = (outcome.tiers[-1].min_rate if outcome.tiers else outcome.target_rate) or 0.61
+        rates[outcome.name] = edge  # a rate exactly at a target or top tier counts as reaching it
+        changes[book.key("Scenarios", f"{book.column('Scenarios', outcome.name)}2")] = edge
+    changed_deal = deal_from_dict(deal_to_dict(deal) | {"performance_share": 0.5})
+    values = book.solve(changes)
+    changed = evaluate(changed_deal, Scenario(name="Changed", rates=rates))
+    assert_matches(changed, scenario_values(book, 2, values))
+    for i, scenario in enumerate(changed_deal.scenarios):
+        assert_matches(evaluate(changed_deal, scenario), scenario_values(book, 3 + i, values))
+
+
+def test_derived_cells_hold_formulas(book):
+    wb, deal = book.wb, book.deal
+    n = len(deal.outcomes)
+    for row in range(2, 3 + len(deal.scenarios)):
+        for column in range(4 + n, 9 + 2 * n):  # every payment, Base ... Cost per student served
+            assert str(wb["Scenarios"].cell(row, column).value).startswith("="), (row, column)
+    for label in ("Performance pool", "Base (maximum)", "Maximum (contract value)", "Expected cost"):
+        assert str(wb["Summary"].cell(book.label_row("Summary", label), 2).value).startswith("=")
+    allocation = book.column("Rate Card", "Allocation")
+    for j in range(n):
+        assert wb["Rate Card"][f"{allocation}{2 + j}"].value.startswith("=Pool*")
+    for column in range(2, 7 + n):
+        assert str(wb["Schedule"].cell(SCHEDULE_HEADER_ROW + 1, column).value).startswith("=")
+    names = {"TotalCost", "PerformanceShare", "Students", "BaseBasis", "BaseMax", "Pool"}
+    assert set(wb.defined_names) >= names
+
+
+def test_scenario_headers_are_outcome_names(book):
+    headers = [c.value for c in book.wb["Scenarios"][1]]
+    names = [o.name for o in book.deal.outcomes]
+    assert headers[: 3 + len(names)] == ["Scenario", *names, "Students served", "Commitments met"]
+    assert headers[3 + len(names):] == [f"{m} payment" for m in names] + [
+        "Base", "Performance", "Total", "Savings", "Cost per student served"]
+
+
+def test_user_text_is_stored_as_text():
+    deal = tricky_deal()
+    wb = build_workbook(deal)
+    texts = {
+        ("Summary", "B5"): HYPERLINK, ("Summary", "B6"): "+1 district",
+        ("Rate Card", "A2"): HYPERLINK, ("Rate Card", "B3"): "-2 months", ("Rate Card", "C4"): "@level 3",
+        ("Scenarios", "B1"): HYPERLINK, ("Scenarios", "A3"): "=1+1",
+    }
+    for (sheet, cell), text in texts.items():
+        assert wb[sheet][cell].value == text and wb[sheet][cell].data_type == "s", (sheet, cell)
+    notes = [c for row in wb["Notes"].iter_rows() for c in row if c.value == "=SUM(A1:A9)"]
+    assert notes and all(c.data_type == "s" for c in notes)
+    # Formulas point at cells, never at the names themselves.
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    formulas_text = " ".join(str(c.value) for c in cells if c.data_type == "f")
+    assert "HYPERLINK" not in formulas_text and "http://x" not in formulas_text
+
+
+def test_reloaded_text_stays_text(tmp_path):
+    path = tmp_path / "tricky.xlsx"
+    path.write_bytes(workbook_bytes(tricky_deal()))
+    ws = load_workbook(path)["Rate Card"]
+    assert ws["A2"].value == HYPERLINK and ws["A2"].data_type == "s"
+
+
+def test_number_formats_inputs_and_frozen_headers():
+    deal = load_deal(ROOT / "tests" / "data" / "example_deal.json")
+    wb = build_workbook(deal)
+    scenarios = wb["Scenarios"]
+    assert scenarios.freeze_panes == "B2" and wb["Rate Card"].freeze_panes == "B2"
+    assert scenarios["B3"].number_format == "0.0%" and scenarios["B3"].font.color.rgb.endswith("0000FF")
+    assert "$" in scenarios["N3"].number_format
+    assert wb["Rate Card"]["G2"].number_format == "0.0%"
+    rate_rules = [dv for dv in wb["Rate Card"].data_validations.dataValidation if dv.type == "decimal"]
+    assert rate_rules and (rate_rules[0].formula1, rate_rules[0].formula2) == ("0", "1")
+    assert "G2" in rate_rules[0].sqref
+
+
+
+def test_allocations_split_the_pool_by_the_weights_sum(tmp_path):
+    """Weights adding up to 1.0000009 (within the tolerance): the pool is split by weight over the
+    weights' sum, so the workbook's Maximum is the total cost, as obc_calc's is, not $9,000,000 more."""
+    weights = {"A": 0.3333336, "B": 0.3333336, "C": 0.3333337}
+    deal = deal_from_dict({
+        "schema_version": 1, "name": "Weights", "students": 100, "total_cost": 9_999_999_999_999.99,
+        "performance_share": 1.0, "outcomes": [{"name": n, "weight": w} for n, w in weights.items()],
+    })
+    book = Evaluated(deal, tmp_path / "weights.xlsx")
+    allocation = book.column("Rate Card", "Allocation")
+    for j, outcome in enumerate(deal.outcomes):
+        assert close(book.get("Rate Card", f"{allocation}{2 + j}"), deal.allocation(outcome)), outcome.name
+    # A = B = 9,999,999,999,999.99 x 3,333,336 / 10,000,009; C likewise with 3,333,337: the pool.
+    assert close(book.get("Rate Card", f"{allocation}2"), 3_333_333_000_000.2967)
+    maximum_row = book.label_row("Summary", "Maximum (contract value)")
+    assert close(book.get("Summary", f"B{maximum_row}"), 9_999_999_999_999.99)
