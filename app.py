@@ -1,4 +1,4 @@
-"""The outcomes-based contracting calculator: a router over the pages listed in ui.PAGES.
+"""The outcomes-based contracting calculator: a router over the pages listed in PAGES.
 
 Presentation mode swaps the menu for the one presentation page. Every page stays registered
 (hidden when not in use), so switching either way lands on a known page, never 'page not found',
@@ -10,9 +10,24 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-import ui
 from obc_calc.io.sharelink import encode_deal
+from ui import state
 
+# The app's pages in menu order: (script, title, icon). app.py and the browser test both read it.
+PAGES: list[tuple[str, str, str]] = [
+    ("app_pages/home.py", "Home", ":material/home:"),
+    ("app_pages/deal_split.py", "Deal & split", ":material/handshake:"),
+    ("app_pages/rate_card.py", "Rate card", ":material/table_chart:"),
+    ("app_pages/scenarios.py", "Scenarios", ":material/stacked_bar_chart:"),
+    ("app_pages/budget.py", "Budget", ":material/account_balance:"),
+    ("app_pages/risk.py", "Risk", ":material/casino:"),
+    ("app_pages/settle_up.py", "Settle-up", ":material/receipt_long:"),
+    ("app_pages/compare.py", "Compare", ":material/compare_arrows:"),
+    ("app_pages/provider.py", "Provider view", ":material/storefront:"),
+]
+
+# Presentation mode shows this page alone, in place of the pages above.
+PRESENTATION_PAGE = ("app_pages/present.py", "Presentation", ":material/co_present:")
 PRESENTING = "presenting"  # plain key: the switch's value, the one the app goes by
 SWITCH = "presenting_switch"
 LEFT_PAGE = "page_before_presenting"
@@ -23,9 +38,8 @@ def keep_presenting() -> None:
 
 
 def presentation_switch() -> bool:
-    # The widget is drawn from the plain key on every run. Its own state can be lost: on the first
-    # run after the server starts, streamlit runs app.py inside its old pages-folder wrapper, which
-    # gives this widget another id than on later runs, so that session's first click would not stick.
+    # The widget is drawn from the plain key on every run, so the switch always shows what the app
+    # goes by, even on a run where Streamlit dropped the widget's own state.
     st.session_state[SWITCH] = st.session_state.get(PRESENTING, False)
     return st.sidebar.toggle(
         "Presentation mode", key=SWITCH, on_change=keep_presenting,
@@ -39,9 +53,9 @@ def route(presenting: bool):
     normal = [
         st.Page(path, title=title, icon=icon, default=index == 0,
                 visibility="hidden" if presenting else "visible")
-        for index, (path, title, icon) in enumerate(ui.PAGES)
+        for index, (path, title, icon) in enumerate(PAGES)
     ]
-    path, title, icon = ui.PRESENTATION_PAGE
+    path, title, icon = PRESENTATION_PAGE
     present = st.Page(path, title=title, icon=icon, visibility="visible" if presenting else "hidden")
     page = st.navigation([*normal, present], position="hidden" if presenting else "sidebar")
     # switch_page clears the query unless given one: keep the deal's link in the address.
@@ -57,7 +71,7 @@ def route(presenting: bool):
 
 def show_link_message() -> None:
     """Once, on the first run of a session opened from a damaged or foreign link."""
-    message = st.session_state.pop(ui.LINK_MESSAGE, None)
+    message = st.session_state.pop(state.LINK_MESSAGE, None)
     if message:
         st.warning(message, icon=":material/link_off:")
 
@@ -78,7 +92,7 @@ def show_link(slot, page_path: str) -> None:
 
 def share_url(page_path: str) -> str:
     """The app's address (its home page) with the deal; only the query part when the address is unknown."""
-    query = "?" + urlencode({ui.LINK_PARAM: encode_deal(ui.current())})
+    query = "?" + urlencode({state.LINK_PARAM: encode_deal(state.current())})
     address = st.context.url  # the current page's address, without its query
     if not address:
         return query
@@ -88,13 +102,19 @@ def share_url(page_path: str) -> str:
     return f"{address}/{query}"
 
 
-st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide")
-ui.init_state()
-ui.publish_link()  # moving to another page drops the query from the address; put the deal back
-st.sidebar.caption(f"Deal: **{ui.current().name}**")
-page = route(presentation_switch())
-link = share_box(page.url_path)
-show_link_message()
-st.session_state[ui.PAGE_SHOWN] = page.title  # refused edits name the page of a field set elsewhere
-page.run()
-show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)
+def main() -> None:
+    st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide")
+    state.init_state()
+    state.publish_link()  # moving to another page drops the query from the address; put the deal back
+    st.sidebar.caption(f"Deal: **{state.current().name}**")
+    page = route(presentation_switch())
+    link = share_box(page.url_path)
+    show_link_message()
+    st.session_state[state.PAGE_SHOWN] = page.title  # refused edits name the page of a field set elsewhere
+    page.run()
+    show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)
+
+
+# `streamlit run` and AppTest run this file as __main__; tests import it for the page list.
+if __name__ == "__main__":
+    main()

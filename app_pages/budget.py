@@ -6,11 +6,11 @@ from functools import partial
 import plotly.graph_objects as go
 import streamlit as st
 
-import ui
 from obc_calc.core.report import deal_report
 from obc_calc.core.schedule import encumbrance_by_fiscal_year, fiscal_year_schedule, monthly_schedule
 from obc_calc.io.dealfile import deal_to_json
 from obc_calc.io.workbook import workbook_bytes
+from ui import charts, state, widgets
 
 LABELS = ("Month", "Fiscal year")  # the schedules' columns that are not dollars
 
@@ -20,7 +20,7 @@ def money_frame(table):
     shown = table.copy()
     for column in shown.columns:
         if column not in LABELS:
-            shown[column] = [ui.money(v) for v in shown[column]]
+            shown[column] = [widgets.money(v) for v in shown[column]]
     return shown
 
 
@@ -28,11 +28,11 @@ def show_table(table) -> None:
     """Every row visible (a term has at most 60 months), dollars right-aligned."""
     shown = money_frame(table)
     st.dataframe(shown, hide_index=True, height=35 * (len(shown) + 1) + 3,
-                 column_config=ui.right_aligned(c for c in shown.columns if c not in LABELS))
+                 column_config=widgets.right_aligned(c for c in shown.columns if c not in LABELS))
 
 
 def schedule_chart(table, x: str, title: str, x_title: str, key: str) -> None:
-    deal = ui.current()
+    deal = state.current()
     fig = go.Figure()
     for column in ["Base", *(o.name for o in deal.outcomes)]:
         fig.add_trace(go.Bar(x=table[x], y=table[column], name=column))
@@ -41,10 +41,10 @@ def schedule_chart(table, x: str, title: str, x_title: str, key: str) -> None:
                                  line={"color": "#374151"}))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
-    ui.show_chart(fig, title, x_title, "Payment ($)", key=key)
+    charts.show_chart(fig, title, x_title, "Payment ($)", key=key)
 
 
-deal = ui.current()
+deal = state.current()
 report = deal_report(deal)
 st.title("Budget")
 columns = st.columns(3)
@@ -53,7 +53,7 @@ for column, (label, result, help_text) in zip(columns, [
     ("Expected", report.expected, "Every outcome at its expected rate."),
     ("Floor (base only)", report.floor, "No outcome reached: the base alone."),
 ], strict=True):
-    ui.total_metric(column, label, report, result, help_text)
+    widgets.total_metric(column, label, report, result, help_text)
 
 st.subheader("What to encumber, by fiscal year")
 st.caption("The maximum is what the district must encumber (the not-to-exceed); expected and floor show "
@@ -68,9 +68,9 @@ result = results.get(choice, report.expected)
 monthly = monthly_schedule(deal, result)
 by_year = fiscal_year_schedule(deal, result)
 st.caption(
-    f"{result.name}: {ui.money(result.total)} in total over {deal.term.months} months "
+    f"{result.name}: {widgets.money(result.total)} in total over {deal.term.months} months "
     f"from {deal.term.start}. "
-    f"{ui.percent(deal.term.base_upfront_share, 0)} of the base is paid in the first month, the rest evenly; "
+    f"{widgets.percent(deal.term.base_upfront_share, 0)} of the base is paid in the first month, the rest evenly; "
     "each outcome is paid in its settle-up month."
 )
 
@@ -83,7 +83,7 @@ schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YY
 show_table(monthly)
 
 st.subheader("Download")
-slug = ui.slug(deal.name, "deal")
+slug = widgets.slug(deal.name, "deal")
 buttons = st.container(horizontal=True)
 buttons.download_button(
     # Built when clicked, from this run's deal (the callable runs outside the script, without session state).

@@ -3,7 +3,7 @@
 Deals come from saved variants of the current deal (snapshots kept in the non-widget key
 `variants`, so they survive moving between pages), the current deal itself, the sample deals and
 uploaded deal files (kept in `compare_uploads`). The chosen columns are kept with the other kept
-widget values (ui.kept_values) under the multiselect's key; none kept, or None, means the default,
+widget values (state.kept_values) under the multiselect's key; none kept, or None, means the default,
 which shows the saved variants as soon as there are two.
 """
 
@@ -16,13 +16,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import obc_calc.core.simulate as sim
-import ui
 from obc_calc.core.compare import MONEY_ROWS, compare_table, cost_curves, differing_rows
 from obc_calc.core.errors import DealError
 from obc_calc.core.flags import deal_flags
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.model import Deal
 from obc_calc.io.dealfile import deal_from_json, deal_to_json, load_deal
+from ui import charts, messages, state, widgets
 
 CURRENT = "Current deal"
 PICK = "compare_pick"  # the multiselect of the deals to compare
@@ -52,14 +52,14 @@ def uploads() -> dict[str, Deal]:
 
 @st.cache_data(show_spinner=False)
 def sample_deal(name: str) -> Deal:
-    return load_deal(ui.SAMPLES[name])
+    return load_deal(state.SAMPLES[name])
 
 
 def sources() -> dict[str, Deal]:
     """Every deal that can be a column, by the name it is shown under."""
     deals = dict(variants())
-    deals[CURRENT] = ui.current()
-    deals.update({name: sample_deal(name) for name in ui.SAMPLES})
+    deals[CURRENT] = state.current()
+    deals.update({name: sample_deal(name) for name in state.SAMPLES})
     deals.update(uploads())
     return deals
 
@@ -71,18 +71,18 @@ def default_pick() -> list[str]:
         return saved[-MAX_DEALS:]
     if saved:
         return [saved[0], CURRENT]
-    others = [name for name in ui.SAMPLES if sample_deal(name) != ui.current()]
+    others = [name for name in state.SAMPLES if sample_deal(name) != state.current()]
     return ([CURRENT] + others)[:MAX_DEALS]
 
 
 def picked() -> list[str]:
-    chosen = ui.kept_values().get(PICK)
+    chosen = state.kept_values().get(PICK)
     on_offer = sources()
     return default_pick() if chosen is None else [name for name in chosen if name in on_offer]
 
 
 def choose(names: list[str] | None) -> None:
-    ui.kept_values()[PICK] = names
+    state.kept_values()[PICK] = names
 
 
 # ---- variants: save, rename, remove ----------------------------------------------------------
@@ -94,7 +94,7 @@ def next_variant_name() -> str:
 
 def save_variant() -> None:
     name = next_variant_name()
-    variants()[name] = ui.current()
+    variants()[name] = state.current()
     choose(None)  # back to the default: the saved variants
     st.session_state["compare_message"] = f"Saved the current deal as {name}."
 
@@ -104,29 +104,29 @@ def rename_variant(old: str, key: str) -> None:
     if new == old:
         return
     if not new:
-        ui.set_problems("variants", [f"{old}: a variant needs a name."])
+        state.set_problems("variants", [f"{old}: a variant needs a name."])
         return
     if new in sources():
-        ui.set_problems("variants", [f"{old}: another deal on offer is already called '{new}'."])
+        state.set_problems("variants", [f"{old}: another deal on offer is already called '{new}'."])
         return
     saved = variants()
     st.session_state["variants"] = {new if name == old else name: deal for name, deal in saved.items()}
-    chosen = ui.kept_values().get(PICK)
+    chosen = state.kept_values().get(PICK)
     if chosen is not None:
         choose([new if name == old else name for name in chosen])
-    ui.set_problems("variants", [])
+    state.set_problems("variants", [])
 
 
 def remove_variant(name: str) -> None:
     variants().pop(name, None)
-    chosen = ui.kept_values().get(PICK)
+    chosen = state.kept_values().get(PICK)
     if chosen is not None:
         choose([n for n in chosen if n != name])
 
 
 def describe(deal: Deal) -> str:
-    return (f"{deal.name}: {ui.money(deal.total_cost)} for {deal.students:,} students, "
-            f"{ui.percent(deal.performance_share)} on outcomes")
+    return (f"{deal.name}: {widgets.money(deal.total_cost)} for {deal.students:,} students, "
+            f"{widgets.percent(deal.performance_share)} on outcomes")
 
 
 def variants_section() -> None:
@@ -136,20 +136,20 @@ def variants_section() -> None:
                "below.")
     st.button(f"Save current deal as {next_variant_name()}", on_click=save_variant, type="primary",
               icon=":material/bookmark_add:",
-              help=f"Keeps a snapshot of the current deal ({ui.current().name}) to compare with later "
+              help=f"Keeps a snapshot of the current deal ({state.current().name}) to compare with later "
                    "changes. Snapshots last until the browser tab is closed.")
     if "compare_message" in st.session_state:
         st.success(st.session_state.pop("compare_message"))
     for name, deal in variants().items():
         key = f"variant_name_{name}"
-        ui.seed(key, name)
+        state.seed(key, name)
         left, middle, right = st.columns([2, 5, 1], vertical_alignment="bottom")
         left.text_input("Variant name", key=key, on_change=rename_variant, args=(name, key),
                         label_visibility="collapsed", help="Type a new name and press Enter to rename.")
         middle.caption(describe(deal))
         right.button("Remove", key=f"remove_{name}", on_click=remove_variant, args=(name,),
                      icon=":material/delete:")
-    ui.show_problems(ui.problems("variants"))
+    messages.show_problems(state.problems("variants"))
 
 
 # ---- uploads ---------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def upload_changed() -> None:
         try:
             deal = deal_from_json(upload.getvalue(), upload.name)
         except DealError as error:
-            details = " ".join(ui.sentence(problem, {}) for problem in error.problems[:5])
+            details = " ".join(messages.sentence(problem, {}) for problem in error.problems[:5])
             lines.append(f"{upload.name} is not a deal this app can open. {details}")
             continue
         label = upload.name
@@ -169,7 +169,7 @@ def upload_changed() -> None:
             label = f"{upload.name} ({deal.name})"
         uploads()[label] = deal
         added.append(label)
-    ui.set_problems("compare_upload", lines)
+    state.set_problems("compare_upload", lines)
     chosen = picked()
     new = [label for label in added if label not in chosen][:MAX_DEALS]
     if new:  # the new files join the columns, pushing out the last ones when there are four
@@ -207,9 +207,9 @@ def cell(row: str, value) -> str:
     if row in SIMULATED_ROWS and value is None:
         return "not run"
     if row in MONEY_ROWS:
-        return ui.money(value, cents="per pupil" in row)
+        return widgets.money(value, cents="per pupil" in row)
     if row == "Performance share":
-        return ui.percent(value)
+        return widgets.percent(value)
     if row == "Students":
         return f"{value:,}"
     if row == "Warnings":
@@ -269,7 +269,7 @@ def cost_chart(deals: dict[str, Deal]) -> None:
                                  line={"width": 3, "color": color, "dash": dash},
                                  hovertemplate=f"{name}: $%{{y:,.0f}}<extra></extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, height=460)
-    ui.show_chart(fig, "What the district pays as achievement rises", "Achievement rate, every outcome (%)",
+    charts.show_chart(fig, "What the district pays as achievement rises", "Achievement rate, every outcome (%)",
                   "Total paid by the district ($)", x_percent=True, key="compare_costs")
     st.caption("Each line moves every outcome of a deal to the same achievement rate, with every planned "
                "student served. The left end is the floor (base only); the right end is the maximum.")
@@ -280,7 +280,7 @@ def flags_section(deals: dict[str, Deal]) -> None:
     for column, (name, deal) in zip(st.columns(len(deals)), deals.items(), strict=True):
         with column:
             st.markdown(f"**{name}**")
-            ui.show_flags(deal_flags(deal), "No flags.")
+            widgets.show_flags(deal_flags(deal), "No flags.")
 
 
 # ---- the page --------------------------------------------------------------------------------
@@ -292,22 +292,22 @@ variants_section()
 
 st.subheader("Deals to compare")
 on_offer = sources()
-# Drawn from the kept choice on every run, not only on arriving (ui.kept): saving, renaming,
+# Drawn from the kept choice on every run, not only on arriving (state.kept): saving, renaming,
 # removing and uploading change the choice too.
 st.session_state[PICK] = picked()
 st.multiselect(
     "Deals (two to four)", list(on_offer), key=PICK, max_selections=MAX_DEALS,
-    on_change=ui.keep, args=(PICK,),
-    help=f"Saved variants, the current deal as it stands ({ui.current().name}), the sample deals and any "
+    on_change=state.keep, args=(PICK,),
+    help=f"Saved variants, the current deal as it stands ({state.current().name}), the sample deals and any "
          "uploaded deal files.",
 )
 st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=True, key="compare_upload",
                  on_change=upload_changed, help="Deal files saved from this app (Budget page) or written "
                                                 f"by hand; each becomes a deal you can compare. Up to "
                                                 f"{MAX_UPLOAD_MB} MB each.")
-upload_problems = ui.problems("compare_upload")
+upload_problems = state.problems("compare_upload")
 if upload_problems:
-    st.error(ui.bullets(upload_problems))
+    st.error(messages.bullets(upload_problems))
 
 chosen = {name: on_offer[name] for name in st.session_state[PICK]}
 if len(chosen) < 2:

@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-import ui
 from obc_calc.core.flags import SEF_MINIMUM, SHARE_HIGH, SHARE_LOW, TYPICAL_BAND, share_flags
 from obc_calc.core.pricing import per_pupil_price, total_for
 from obc_calc.core.students import change_students
+from ui import charts, messages, state, tables, widgets
 
 SHARE_HELP = (
     "The performance share is the part of the total cost paid only when outcomes are met (the "
@@ -26,17 +26,17 @@ STUDENTS_NOTICE = "students_notice"  # what followed a change of students, to sh
 
 
 def per_pupil_now() -> float:
-    return per_pupil_price(ui.current()).total
+    return per_pupil_price(state.current()).total
 
 
 def share_changed(source: str, other: str) -> None:
-    ui.commit(source, ("performance_share",), scale=100.0)
+    state.commit(source, ("performance_share",), scale=100.0)
     st.session_state[other] = st.session_state[source]
 
 
 def total_changed() -> None:
     """Keep the total, show the new per-pupil price."""
-    ui.commit("f_total_cost", ("total_cost",))
+    state.commit("f_total_cost", ("total_cost",))
     st.session_state["f_per_pupil"] = per_pupil_now()
 
 
@@ -44,13 +44,13 @@ def students_changed() -> None:
     """Keep the total; the other counts of students follow (obc_calc.core.students), and the page says how."""
     students, notices = st.session_state["f_students"], []
     if students is None:  # emptied, or sent out of the box's bounds, which Streamlit turns into empty
-        refused = [f"Students: Enter a whole number from 1 to {ui.STUDENTS_INPUT_MAX:,}."]
+        refused = [f"Students: Enter a whole number from 1 to {widgets.STUDENTS_INPUT_MAX:,}."]
     else:
-        candidate, notices = change_students(ui.deal_data(), students)
-        refused = ui.apply(candidate)
-    ui.set_problems("f_students", refused)
+        candidate, notices = change_students(state.deal_data(), students)
+        refused = state.apply(candidate)
+    state.set_problems("f_students", refused)
     if refused:
-        st.session_state["f_students"] = ui.current().students
+        st.session_state["f_students"] = state.current().students
     elif notices:
         st.session_state[STUDENTS_NOTICE] = notices
     st.session_state["f_per_pupil"] = per_pupil_now()
@@ -58,24 +58,24 @@ def students_changed() -> None:
 
 def per_pupil_changed() -> None:
     """The per-pupil price drives the total cost for the current number of students."""
-    ui.set_field(("total_cost",), total_for(st.session_state["f_per_pupil"], ui.current().students),
+    state.set_field(("total_cost",), total_for(st.session_state["f_per_pupil"], state.current().students),
                  "f_per_pupil")
-    st.session_state["f_total_cost"] = ui.current().total_cost
+    st.session_state["f_total_cost"] = state.current().total_cost
     st.session_state["f_per_pupil"] = per_pupil_now()  # the kept price, when this one was refused
 
 
 def show_students_notice() -> None:
     notices = st.session_state.pop(STUDENTS_NOTICE, None)
     if notices:
-        st.info(f"The deal is now for {ui.current().students:,} students. Each count of students set "
-                "elsewhere keeps its share of them:\n\n" + ui.bullets([ui.markdown_text(n) for n in notices]),
+        st.info(f"The deal is now for {state.current().students:,} students. Each count of students set "
+                "elsewhere keeps its share of them:\n\n" + messages.bullets([messages.markdown_text(n) for n in notices]),
                 icon=":material/group:")
 
 
 def text_field(column, label: str, field: str, help_text: str | None = None) -> None:
     key = f"f_{field}"
-    ui.seed(key, getattr(ui.current(), field))
-    column.text_input(label, key=key, on_change=ui.commit, args=(key, (field,)), help=help_text)
+    state.seed(key, getattr(state.current(), field))
+    column.text_input(label, key=key, on_change=state.commit, args=(key, (field,)), help=help_text)
 
 
 def share_band_chart(share: float) -> None:
@@ -91,18 +91,18 @@ def share_band_chart(share: float) -> None:
         fig.add_trace(go.Bar(x=[end - start], base=[start], y=["Share"], orientation="h", name=name,
                              marker_color=color, opacity=0.55, hoverinfo="name"))
     fig.add_trace(go.Scatter(x=[share], y=["Share"], mode="markers+text", name="This deal",
-                             text=[ui.percent(share)], textposition="top center",
+                             text=[widgets.percent(share)], textposition="top center",
                              textfont={"size": 14, "color": "#1f2937"},
                              marker={"size": 16, "color": "#1f2937", "symbol": "diamond"}))
     fig.add_vline(x=SEF_MINIMUM, line_dash="dot", annotation_text="SEF pilot: 40%", annotation_position="top")
     fig.update_layout(barmode="overlay", height=240, showlegend=True,
                       legend={"orientation": "h", "y": -0.7}, yaxis={"visible": False},
                       xaxis={"range": [-0.01, 1.01], "tickvals": [0, 0.05, 0.2, 0.4, 0.6, 0.8, 1.0]})
-    ui.show_chart(fig, "Where this split sits among common practice", "Performance share (% of total cost)",
+    charts.show_chart(fig, "Where this split sits among common practice", "Performance share (% of total cost)",
                   "", x_percent=True, y_money=False, key="share_band")
 
 
-deal = ui.current()
+deal = state.current()
 st.title("Deal & split")
 st.caption("Every change is checked at once. A change that would break the deal is explained and not "
            "applied.")
@@ -115,34 +115,34 @@ text_field(left, "District (LEA)", "district", "The local education agency buyin
 text_field(right, "Provider", "provider", "The organization paid to deliver the service.")
 
 st.subheader("Price")
-ui.seed("f_students", deal.students)
-ui.seed("f_total_cost", deal.total_cost)
-ui.seed("f_per_pupil", per_pupil_now())
+state.seed("f_students", deal.students)
+state.seed("f_total_cost", deal.total_cost)
+state.seed("f_per_pupil", per_pupil_now())
 columns = st.columns(3)
-columns[0].number_input("Students", min_value=1, max_value=ui.STUDENTS_INPUT_MAX, value=None, step=1,
+columns[0].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, value=None, step=1,
                         key="f_students", on_change=students_changed, help=STUDENTS_HELP)
 columns[1].number_input(
-    "Total cost ($)", min_value=0.0, max_value=ui.MONEY_INPUT_MAX, step=10000.0, format="%.2f",
+    "Total cost ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10000.0, format="%.2f",
     key="f_total_cost", on_change=total_changed,
     help="The maximum contract value (not-to-exceed): base plus the whole performance pool. "
          "Changing it changes the per-pupil price.",
 )
 columns[2].number_input(
-    "Price per pupil ($)", min_value=0.0, max_value=ui.MONEY_INPUT_MAX, step=10.0, format="%.2f",
+    "Price per pupil ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10.0, format="%.2f",
     key="f_per_pupil", on_change=per_pupil_changed,
     help="Total cost divided by students. Changing it sets the total cost for the current students.",
 )
 for key in ("f_students", "f_total_cost", "f_per_pupil"):
-    ui.show_problems(ui.problems(key))
+    messages.show_problems(state.problems(key))
 show_students_notice()
 # Edits run in callbacks before this script, so `deal` is already the edited deal.
 price = per_pupil_price(deal)
-st.caption(f"Total cost {ui.money(deal.total_cost)} for {deal.students:,} students: "
-           f"{ui.money(price.total, cents=True)} per pupil.")
+st.caption(f"Total cost {widgets.money(deal.total_cost)} for {deal.students:,} students: "
+           f"{widgets.money(price.total, cents=True)} per pupil.")
 
 st.subheader("Split between base and performance pool")
-ui.seed("share_slider", deal.performance_share * 100)
-ui.seed("share_number", deal.performance_share * 100)
+state.seed("share_slider", deal.performance_share * 100)
+state.seed("share_number", deal.performance_share * 100)
 left, right = st.columns([3, 1])
 left.slider("Performance share (%)", min_value=0.0, max_value=100.0, step=0.5, format="%.1f%%",
             key="share_slider", on_change=share_changed, args=("share_slider", "share_number"),
@@ -150,52 +150,52 @@ left.slider("Performance share (%)", min_value=0.0, max_value=100.0, step=0.5, f
 right.number_input("Exact share (%)", min_value=0.0, max_value=100.0, step=0.1, format="%.2f",
                    key="share_number", on_change=share_changed, args=("share_number", "share_slider"),
                    help=SHARE_HELP)
-ui.show_problems(ui.problems("share_slider") + ui.problems("share_number"))
+messages.show_problems(state.problems("share_slider") + state.problems("share_number"))
 columns = st.columns(2)
-columns[0].metric("Base (not tied to outcomes)", ui.money(deal.base_max),
-                  f"{ui.money(price.base, cents=True)} per pupil",
+columns[0].metric("Base (not tied to outcomes)", widgets.money(deal.base_max),
+                  f"{widgets.money(price.base, cents=True)} per pupil",
                   delta_color="off", delta_arrow="off", border=True,
                   help="Total cost minus the performance pool: paid in full (fixed) or per student served.")
-columns[1].metric("Performance pool (paid on outcomes)", ui.money(deal.performance_pool),
-                  f"up to {ui.money(price.outcomes, cents=True)} per pupil",
+columns[1].metric("Performance pool (paid on outcomes)", widgets.money(deal.performance_pool),
+                  f"up to {widgets.money(price.outcomes, cents=True)} per pupil",
                   delta_color="off", delta_arrow="off", border=True,
                   help="Total cost times the performance share, split among outcomes by weight.")
-ui.show_flags(share_flags(deal.performance_share), "This split is within the usual range: no flags.")
+widgets.show_flags(share_flags(deal.performance_share), "This split is within the usual range: no flags.")
 share_band_chart(deal.performance_share)
 
 st.subheader("Base payments and term")
-ui.seed("f_base_basis", deal.base_basis)
+state.seed("f_base_basis", deal.base_basis)
 st.radio(
     "Base basis", ["fixed", "per_student"], horizontal=True, key="f_base_basis",
     format_func={"fixed": "Fixed: paid in full", "per_student": "Per student served"}.get,
-    on_change=ui.commit, args=("f_base_basis", ("base_basis",)),
+    on_change=state.commit, args=("f_base_basis", ("base_basis",)),
     help="Fixed: the whole base is due whatever the enrollment. Per student served: the base is "
          "a price per student, so it shrinks when fewer students are served.",
 )
 columns = st.columns(4)
-ui.seed("f_start", deal.term.start)
-ui.seed("f_months", deal.term.months)
-ui.seed("f_fy_start", deal.term.fiscal_year_start_month)
-ui.seed("f_upfront", deal.term.base_upfront_share * 100)
-columns[0].text_input("Start month (YYYY-MM)", key="f_start", on_change=ui.commit,
+state.seed("f_start", deal.term.start)
+state.seed("f_months", deal.term.months)
+state.seed("f_fy_start", deal.term.fiscal_year_start_month)
+state.seed("f_upfront", deal.term.base_upfront_share * 100)
+columns[0].text_input("Start month (YYYY-MM)", key="f_start", on_change=state.commit,
                       args=("f_start", ("term", "start")),
                       help="The first month of service, such as 2026-09.")
 columns[1].number_input("Term (months)", min_value=1, max_value=60, step=1, key="f_months",
-                        on_change=ui.commit, args=("f_months", ("term", "months")),
+                        on_change=state.commit, args=("f_months", ("term", "months")),
                         help="How many months the contract runs; the base is spread over them.")
 columns[2].selectbox("Fiscal year starts in", list(range(1, 13)), key="f_fy_start",
-                     format_func=lambda m: calendar.month_name[m], on_change=ui.commit,
+                     format_func=lambda m: calendar.month_name[m], on_change=state.commit,
                      args=("f_fy_start", ("term", "fiscal_year_start_month")),
                      help="The district's fiscal year is named by the calendar year it ends in "
                           "(with a July start, July 2026 is in FY2027).")
 columns[3].number_input("Base paid up front (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.1f",
-                        key="f_upfront", on_change=ui.commit,
+                        key="f_upfront", on_change=state.commit,
                         args=("f_upfront", ("term", "base_upfront_share"), 100.0),
                         help="Share of the base paid in the first month to help the provider's cash "
                              "flow; the rest is paid in equal monthly parts.")
 for key in ("f_base_basis", "f_start", "f_months", "f_fy_start", "f_upfront", "f_name", "f_program",
             "f_district", "f_provider"):
-    ui.show_problems(ui.problems(key))
+    messages.show_problems(state.problems(key))
 
 st.subheader("District commitments")
 st.caption(
@@ -203,12 +203,12 @@ st.caption(
     "the full contract value whatever the outcomes. Add a row with the + under the table; select rows "
     "and press the bin to remove them."
 )
-frame = ui.base_frame("commitments", lambda: pd.DataFrame(
-    [{"Commitment": c.name, "Description": c.description} for c in ui.current().commitments],
+frame = tables.base_frame("commitments", lambda: pd.DataFrame(
+    [{"Commitment": c.name, "Description": c.description} for c in state.current().commitments],
     columns=["Commitment", "Description"],
 ))
 edited = st.data_editor(
-    frame, key=ui.editor_key("commitments"), num_rows="dynamic", hide_index=True, placeholder="",
+    frame, key=tables.editor_key("commitments"), num_rows="dynamic", hide_index=True, placeholder="",
     column_config={
         "Commitment": st.column_config.TextColumn("Commitment", width="medium",
                                                   help="A short name, such as 'Monitor attendance'."),
@@ -217,11 +217,11 @@ edited = st.data_editor(
     },
 )
 commitments = [
-    {"name": ui.text(row["Commitment"]), "description": ui.text(row["Description"])}
+    {"name": tables.text(row["Commitment"]), "description": tables.text(row["Description"])}
     for _, row in edited.iterrows()
-    if not (ui.blank(row["Commitment"]) and ui.blank(row["Description"]))
+    if not (tables.blank(row["Commitment"]) and tables.blank(row["Description"]))
 ]
-if commitments != ui.deal_data().get("commitments", []):
-    candidate = ui.deal_data()
+if commitments != state.deal_data().get("commitments", []):
+    candidate = state.deal_data()
     candidate["commitments"] = commitments
-    ui.show_problems(ui.apply(candidate))
+    messages.show_problems(state.apply(candidate))

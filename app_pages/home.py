@@ -2,22 +2,22 @@
 
 import streamlit as st
 
-import ui
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.report import deal_report
 from obc_calc.io.dealfile import deal_from_dict, deal_from_json, load_deal
 from obc_calc.io.workbook_import import deal_from_workbook
 from obc_calc.io.xlsx_reader import sniff
+from ui import messages, state, widgets
 
 
 def open_sample(name: str) -> None:
-    ui.load(load_deal(ui.SAMPLES[name]))
-    st.session_state["home_message"] = f"Opened the sample deal: {ui.current().name}."
+    state.load(load_deal(state.SAMPLES[name]))
+    st.session_state["home_message"] = f"Opened the sample deal: {state.current().name}."
 
 
 def open_blank() -> None:
-    ui.load(deal_from_dict(ui.BLANK_DEAL))
+    state.load(deal_from_dict(state.BLANK_DEAL))
     st.session_state["home_message"] = "Started a blank deal with one outcome. Fill it in on the next pages."
 
 
@@ -32,11 +32,11 @@ def open_upload() -> None:
         deal = deal_from_workbook(data, upload.name) if workbook else deal_from_json(data, upload.name)
     except DealError as error:
         # Workbook problems already say where (sheet, row, column); JSON ones name a field path.
-        describe = ui.cell_sentence if workbook else (lambda problem: ui.sentence(problem, {}))
-        lines = ui.first_problems([describe(problem) for problem in error.problems])
-        ui.set_problems("upload", [f"{upload.name} is not a deal this app can open:"] + lines)
+        describe = messages.cell_sentence if workbook else (lambda problem: messages.sentence(problem, {}))
+        lines = messages.first_problems([describe(problem) for problem in error.problems])
+        state.set_problems("upload", [f"{upload.name} is not a deal this app can open:"] + lines)
         return
-    ui.load(deal)
+    state.load(deal)
     st.session_state["home_message"] = f"Opened {upload.name}: {deal.name}."
 
 
@@ -62,10 +62,10 @@ with st.expander("How to use it", expanded=False):
     )
 
 st.subheader("Choose a deal")
-columns = st.columns(len(ui.SAMPLES) + 1)
-for column, name in zip(columns, ui.SAMPLES, strict=False):
+columns = st.columns(len(state.SAMPLES) + 1)
+for column, name in zip(columns, state.SAMPLES, strict=False):
     column.button(name, on_click=open_sample, args=(name,), width="stretch",
-                  help=f"{ui.SAMPLE_NOTES[name]} Replaces the current deal.")
+                  help=f"{state.SAMPLE_NOTES[name]} Replaces the current deal.")
 columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
                    help="Replace the current deal with a minimal one-outcome deal to fill in.")
 st.file_uploader(
@@ -75,18 +75,18 @@ st.file_uploader(
          "downloaded from the Budget page (edits made to its blue input cells in Excel come back with it). "
          f"Up to {MAX_UPLOAD_MB} MB.",
 )
-upload_problems = ui.problems("upload")
+upload_problems = state.problems("upload")
 if upload_problems:
     headline, *details = upload_problems
-    st.error(f"{headline}\n\n{ui.bullets(details)}\n\nThe current deal is unchanged.")
+    st.error(f"{headline}\n\n{messages.bullets(details)}\n\nThe current deal is unchanged.")
 if "home_message" in st.session_state:
     st.success(st.session_state.pop("home_message"))
 
-deal = ui.current()
+deal = state.current()
 report = deal_report(deal)
 st.subheader(deal.name)
 st.caption(
-    f"{ui.parties(deal)}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
+    f"{widgets.parties(deal)}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
     f"{len(deal.scenarios)} scenarios"
 )
 columns = st.columns(4)
@@ -98,8 +98,8 @@ headline = [
     ("Floor (base only)", report.floor, "What the district pays if no outcome is reached: the base alone."),
 ]
 for column, (label, result, help_text) in zip(columns, headline, strict=False):
-    ui.total_metric(column, label, report, result, help_text)
-ui.share_metric(columns[3], deal, "The share of the total cost paid only when outcomes are met (the "
+    widgets.total_metric(column, label, report, result, help_text)
+widgets.share_metric(columns[3], deal, "The share of the total cost paid only when outcomes are met (the "
                 "performance pool). Districts typically put 20% to 60% at risk.")
 st.subheader("Flags")
-ui.show_flags(report.flags)
+widgets.show_flags(report.flags)

@@ -5,8 +5,8 @@ Shown alone while presentation mode is on; it has no editing controls.
 
 import streamlit as st
 
-import ui
 from obc_calc.core.report import deal_report
+from ui import charts, state, widgets
 
 # Larger type than the app's, read from the back of a room; scoped to the main area. A figure
 # shrinks with its box (container query units) rather than being cut short on a narrow screen.
@@ -24,19 +24,19 @@ LARGE_TYPE = """
 """
 
 st.html(LARGE_TYPE)
-deal = ui.current()
+deal = state.current()
 report = deal_report(deal)
 st.title(deal.name)
-st.caption(f"{ui.parties(deal)}{deal.students:,} students, {ui.money(deal.total_cost)} at most, "
-           f"{ui.percent(deal.performance_share)} paid on outcomes")
+st.caption(f"{widgets.parties(deal)}{deal.students:,} students, {widgets.money(deal.total_cost)} at most, "
+           f"{widgets.percent(deal.performance_share)} paid on outcomes")
 
 headline = [("Maximum to encumber", report.maximum), ("Expected", report.expected),
             ("Floor (base only)", report.floor)]
 cells = [cell for _ in range(2) for cell in st.columns(2)]  # two rows of two: room for big figures
 for cell, (label, result) in zip(cells, headline, strict=False):
-    ui.total_metric(cell, label, report, result)
-ui.share_metric(cells[3], deal)
+    widgets.total_metric(cell, label, report, result)
+widgets.share_metric(cells[3], deal)
 
-ui.show_flags(report.flags)
-ui.stacked_chart(deal, ui.scenario_results(deal), key="present_stacked", large=True)
-ui.grid_chart(deal, key="present_grid", large=True)
+widgets.show_flags(report.flags)
+charts.stacked_chart(deal, charts.scenario_results(deal), key="present_stacked", large=True)
+charts.grid_chart(deal, key="present_grid", large=True)

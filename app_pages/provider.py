@@ -5,7 +5,6 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-import ui
 from obc_calc.core.pricing import PerPupilPrice, per_pupil_price, pool_for, total_and_share
 from obc_calc.core.provider import (
     DeliveryCost,
@@ -18,6 +17,7 @@ from obc_calc.core.provider import (
     worst_month,
 )
 from obc_calc.core.students import change_students
+from ui import charts, messages, state, widgets
 
 COSTS = ("provider_fixed", "provider_per_student")  # kept together while moving between pages
 FIXED_HELP = ("What delivering the program costs the provider whatever the enrollment: program management, "
@@ -34,17 +34,17 @@ SHORTFALL_HELP = ("Costs paid so far minus payments received so far, at its larg
 # ---- delivery cost ---------------------------------------------------------------------------
 
 def costs_entered() -> bool:
-    return COSTS[0] in ui.kept_values()  # the two are kept together
+    return COSTS[0] in state.kept_values()  # the two are kept together
 
 
 def cost_inputs() -> DeliveryCost:
-    start = starting_cost(ui.current())  # until the user enters the provider's figures
+    start = starting_cost(state.current())  # until the user enters the provider's figures
     left, right = st.columns(2)
-    money = {"min_value": 0.0, "max_value": ui.MONEY_INPUT_MAX, "format": "%.2f"}
+    money = {"min_value": 0.0, "max_value": widgets.MONEY_INPUT_MAX, "format": "%.2f"}
     left.number_input("Fixed delivery cost ($)", step=10_000.0, **money,
-                      **ui.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
+                      **state.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
     right.number_input("Delivery cost per student served ($)", step=10.0, **money,
-                       **ui.kept(COSTS[1], start.per_student, COSTS[0]), help=PER_STUDENT_HELP)
+                       **state.kept(COSTS[1], start.per_student, COSTS[0]), help=PER_STUDENT_HELP)
     if not costs_entered():
         st.caption("Starting figures: no fixed cost and a cost per student halfway between the base and the "
                    "full price per pupil. Enter the provider's own costs.")
@@ -55,10 +55,10 @@ def cost_inputs() -> DeliveryCost:
 
 def margin_table(cost: DeliveryCost) -> None:
     rows = []
-    for scenario in provider_scenarios(ui.current(), cost):
-        rows.append({"Scenario": scenario.name, "Revenue": ui.money(scenario.revenue),
-                     "Cost": ui.money(scenario.cost), "Margin": ui.money(scenario.margin),
-                     "Margin (% of revenue)": ui.percent(scenario.margin_share)})
+    for scenario in provider_scenarios(state.current(), cost):
+        rows.append({"Scenario": scenario.name, "Revenue": widgets.money(scenario.revenue),
+                     "Cost": widgets.money(scenario.cost), "Margin": widgets.money(scenario.margin),
+                     "Margin (% of revenue)": widgets.percent(scenario.margin_share)})
     help_texts = {
         "Revenue": "What the district pays the provider: base plus outcome payments.",
         "Cost": "Fixed cost plus the cost per student served.",
@@ -73,35 +73,35 @@ def margin_table(cost: DeliveryCost) -> None:
 
 
 def break_even(cost: DeliveryCost) -> None:
-    deal = ui.current()
+    deal = state.current()
     rate = break_even_rate(deal, cost)
     left, right = st.columns([1, 3], vertical_alignment="center")
-    left.metric("Break-even achievement rate", "None" if rate is None else ui.percent(rate),
+    left.metric("Break-even achievement rate", "None" if rate is None else widgets.percent(rate),
                 help=BREAK_EVEN_HELP, border=True)
     need = cost.for_students(deal.students)
     if rate is None:
         right.warning(f"No break-even: even with every outcome fully achieved the deal pays "
-                      f"{ui.money(revenue_at_rate(deal, 1.0))}, less than the {ui.money(need)} it costs to "
+                      f"{widgets.money(revenue_at_rate(deal, 1.0))}, less than the {widgets.money(need)} it costs to "
                       f"serve {deal.students:,} students.", icon=":material/warning:")
     elif rate == 0:
-        right.info(f"The base alone ({ui.money(revenue_at_rate(deal, 0.0))}) covers the {ui.money(need)} it "
+        right.info(f"The base alone ({widgets.money(revenue_at_rate(deal, 0.0))}) covers the {widgets.money(need)} it "
                    f"costs to serve {deal.students:,} students: the provider breaks even with no outcome "
                    "achieved.", icon=":material/info:")
     else:
-        right.info(f"With every outcome at {ui.percent(rate)} or more, base and outcome payments cover the "
-                   f"{ui.money(need)} it costs to serve all {deal.students:,} students.",
+        right.info(f"With every outcome at {widgets.percent(rate)} or more, base and outcome payments cover the "
+                   f"{widgets.money(need)} it costs to serve all {deal.students:,} students.",
                    icon=":material/info:")
 
 
 def cash_flow_chart(cost: DeliveryCost) -> None:
-    deal = ui.current()
+    deal = state.current()
     flow = cash_flow(deal, cost)
     largest = max_shortfall(deal, cost)
     left, right = st.columns([1, 3], vertical_alignment="center")
-    left.metric("Largest shortfall to finance", ui.money(largest), help=SHORTFALL_HELP, border=True)
+    left.metric("Largest shortfall to finance", widgets.money(largest), help=SHORTFALL_HELP, border=True)
     if largest > 0:
         right.caption(f"In the expected case the provider is furthest behind in {worst_month(flow)}: it has "
-                      f"paid {ui.money(largest)} more in costs than it has received.")
+                      f"paid {widgets.money(largest)} more in costs than it has received.")
     else:
         right.caption("In the expected case payments keep up with costs every month: nothing to finance.")
     fig = go.Figure()
@@ -114,7 +114,7 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
                              hovertemplate="$%{y:,.0f}"))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(type="category")
-    ui.show_chart(fig, "Expected case, month by month: what the provider receives and spends", "Month",
+    charts.show_chart(fig, "Expected case, month by month: what the provider receives and spends", "Month",
                   "Dollars ($)", key="provider_cash_flow")
     st.caption("Costs are spread evenly over the term's months; payments follow the deal's schedule (Budget "
                "page). The shortfall is costs paid to date minus payments received to date, never below $0.")
@@ -123,11 +123,11 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
 # ---- per-pupil pricing -----------------------------------------------------------------------
 
 def seed_pricing() -> None:
-    deal = ui.current()
+    deal = state.current()
     price = per_pupil_price(deal)
-    ui.seed("pp_base", price.base)
-    ui.seed("pp_outcomes", price.outcomes)
-    ui.seed("pp_students", deal.students)
+    state.seed("pp_base", price.base)
+    state.seed("pp_outcomes", price.outcomes)
+    state.seed("pp_students", deal.students)
 
 
 def apply_pricing() -> None:
@@ -136,17 +136,17 @@ def apply_pricing() -> None:
     students = st.session_state["pp_students"]
     price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
     total, share = total_and_share(price, students)
-    candidate, notices = change_students(ui.deal_data(), students)
+    candidate, notices = change_students(state.deal_data(), students)
     candidate.update({"total_cost": total, "performance_share": share})
-    lines = ui.apply(candidate)
-    ui.set_problems("pp_apply", lines)
+    lines = state.apply(candidate)
+    state.set_problems("pp_apply", lines)
     if not lines:
         if not costs_entered():  # the starting costs follow the new price
             for key in COSTS:
                 st.session_state.pop(key, None)
-        followed = ui.bullets([ui.markdown_text(notice) for notice in notices])
+        followed = messages.bullets([messages.markdown_text(notice) for notice in notices])
         st.session_state["pp_message"] = (
-            f"The deal is now {ui.money(total)} for {students:,} students, {ui.percent(share)} on outcomes."
+            f"The deal is now {widgets.money(total)} for {students:,} students, {widgets.percent(share)} on outcomes."
             + (f"\n\n{followed}" if notices else ""))
 
 
@@ -157,23 +157,23 @@ def pricing_section() -> None:
                "and apply it to the deal.")
     seed_pricing()
     columns = st.columns(3)
-    money = {"min_value": 0.0, "max_value": ui.MONEY_INPUT_MAX, "step": 10.0, "format": "%.2f"}
+    money = {"min_value": 0.0, "max_value": widgets.MONEY_INPUT_MAX, "step": 10.0, "format": "%.2f"}
     columns[0].number_input("Base price per student ($)", key="pp_base", **money,
                             help="Paid per student whatever the outcomes.")
     columns[1].number_input("Outcome price per student, at most ($)", key="pp_outcomes", **money,
                             help="The most paid per student when every outcome is met.")
-    columns[2].number_input("Students", min_value=1, max_value=ui.STUDENTS_INPUT_MAX, step=1,
+    columns[2].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, step=1,
                             key="pp_students", help="Students the contract plans to serve. When applied, the "
                             "other counts of students keep their share of them, as on the Deal & split page.")
     price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
     students = st.session_state["pp_students"]
     total, share = total_and_share(price, students)
     columns = st.columns(3, vertical_alignment="bottom")
-    columns[0].metric("Total cost", ui.money(total), f"{ui.money(price.total, cents=True)} per student",
+    columns[0].metric("Total cost", widgets.money(total), f"{widgets.money(price.total, cents=True)} per student",
                       delta_color="off", delta_arrow="off", border=True)
-    columns[1].metric("Performance share", ui.percent(share), f"pool {ui.money(pool_for(price, students))}",
+    columns[1].metric("Performance share", widgets.percent(share), f"pool {widgets.money(pool_for(price, students))}",
                       delta_color="off", delta_arrow="off", border=True)
-    deal = ui.current()
+    deal = state.current()
     applied = (students == deal.students and abs(total - deal.total_cost) < 0.005
                and abs(share - deal.performance_share) < 1e-9)
     columns[2].button("Apply to the current deal", on_click=apply_pricing, type="primary",
@@ -181,28 +181,28 @@ def pricing_section() -> None:
                       help="Sets the deal's students, total cost and performance share from these prices.")
     if applied:
         columns[2].caption("These prices are the current deal's.")
-    ui.show_problems(ui.problems("pp_apply"))
+    messages.show_problems(state.problems("pp_apply"))
     if "pp_message" in st.session_state:
         st.success(st.session_state.pop("pp_message"))
     current_prices()
 
 
 def current_prices() -> None:
-    deal = ui.current()
+    deal = state.current()
     price = per_pupil_price(deal)
     st.markdown(f"**The current deal per pupil** ({deal.name})")
     columns = st.columns(3)
-    columns[0].metric("Base per pupil", ui.money(price.base, cents=True), border=True)
-    columns[1].metric("Outcomes per pupil, at most", ui.money(price.outcomes, cents=True), border=True)
-    columns[2].metric("Price per pupil", ui.money(price.total, cents=True),
-                      f"{ui.money(deal.total_cost)} for {deal.students:,} students", delta_color="off",
+    columns[0].metric("Base per pupil", widgets.money(price.base, cents=True), border=True)
+    columns[1].metric("Outcomes per pupil, at most", widgets.money(price.outcomes, cents=True), border=True)
+    columns[2].metric("Price per pupil", widgets.money(price.total, cents=True),
+                      f"{widgets.money(deal.total_cost)} for {deal.students:,} students", delta_color="off",
                       delta_arrow="off", border=True)
 
 
 # ---- the page --------------------------------------------------------------------------------
 
 st.title("Provider view")
-st.caption(f"{ui.current().name}, seen from the provider's side: what it earns against what delivery "
+st.caption(f"{state.current().name}, seen from the provider's side: what it earns against what delivery "
            "costs, the achievement it needs to break even, and the cash it must carry until outcome "
            "payments arrive.")
 st.subheader("The provider's delivery cost")

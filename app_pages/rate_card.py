@@ -6,7 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-import ui
 from obc_calc.core.errors import DealError
 from obc_calc.core.grid import achievement_rates, payment_curve, price_per_achieving_student
 from obc_calc.core.limits import MAX_UPLOAD_MB
@@ -14,6 +13,7 @@ from obc_calc.core.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
 from obc_calc.core.rules import describe_basis
 from obc_calc.core.scenarios import expected, maximum
 from obc_calc.io.ratecard import RateCard, deal_with_rate_card, read_rate_card, rescaled_weights
+from ui import charts, messages, state, tables, widgets
 
 PERCENT_COLUMNS = {  # table column -> deal field, shown in percent
     "Weight (%)": "weight",
@@ -25,7 +25,7 @@ PERCENT_COLUMNS = {  # table column -> deal field, shown in percent
 TABLE_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "weight", "expected_rate",
                 "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
 # The money-moving columns first, so they show without scrolling; the descriptive ones after.
-EXAMPLE_CARD = ui.ROOT / "sample_data" / "rate_card_example.csv"
+EXAMPLE_CARD = state.ROOT / "sample_data" / "rate_card_example.csv"
 UPLOADER = "card_upload"
 COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)", "Floor rate (%)",
            "Tiers", "Month paid", "Eligible students", "Data source", "Threshold", "Threshold value",
@@ -52,7 +52,7 @@ def tiers_from_text(value: str) -> list[dict] | str:
 
 def build_frame() -> pd.DataFrame:
     rows = []
-    for outcome in ui.deal_data()["outcomes"]:
+    for outcome in state.deal_data()["outcomes"]:
         row = {
             "Outcome": outcome["name"], "Metric": outcome.get("metric", ""),
             "Threshold": outcome.get("threshold", ""), "Threshold value": outcome.get("threshold_value"),
@@ -70,47 +70,47 @@ def build_frame() -> pd.DataFrame:
         frame[column] = frame[column].astype("float64")
     # The deal as it was when this table was built: renames follow row by row into the scenarios,
     # and outcome fields this table does not show are kept.
-    frame.attrs["scenarios"] = ui.deal_data().get("scenarios", [])
-    frame.attrs["outcomes"] = {o["name"]: o for o in ui.deal_data()["outcomes"]}
+    frame.attrs["scenarios"] = state.deal_data().get("scenarios", [])
+    frame.attrs["outcomes"] = {o["name"]: o for o in state.deal_data()["outcomes"]}
     return frame
 
 
 def row_to_outcome(row, originals: dict) -> tuple[dict, list[str]]:
     """One table row as an outcome; fields its basis does not use are dropped, not reported."""
     basis = row["Basis"] if row["Basis"] in BASES else "per_student"
-    original = originals.get(row["original"], {}) if not ui.blank(row["original"]) else {}
+    original = originals.get(row["original"], {}) if not tables.blank(row["original"]) else {}
     outcome = {k: v for k, v in original.items() if k not in TABLE_FIELDS}
     outcome |= {
-        "name": ui.text(row["Outcome"]), "metric": ui.text(row["Metric"]),
-        "threshold": ui.text(row["Threshold"]), "basis": basis,
-        "weight": 0.0 if ui.blank(row["Weight (%)"]) else row["Weight (%)"] / 100,
-        "expected_rate": 0.0 if ui.blank(row["Expected rate (%)"]) else row["Expected rate (%)"] / 100,
+        "name": tables.text(row["Outcome"]), "metric": tables.text(row["Metric"]),
+        "threshold": tables.text(row["Threshold"]), "basis": basis,
+        "weight": 0.0 if tables.blank(row["Weight (%)"]) else row["Weight (%)"] / 100,
+        "expected_rate": 0.0 if tables.blank(row["Expected rate (%)"]) else row["Expected rate (%)"] / 100,
         "data_source": row["Data source"] if row["Data source"] in DATA_SOURCES else "district",
     }
     for column, field in (("Threshold value", "threshold_value"), ("Eligible students", "eligible_students"),
                           ("Month paid", "paid_in_month")):
-        if not ui.blank(row[column]):
+        if not tables.blank(row[column]):
             value = float(row[column])
-            outcome[field] = value if field == "threshold_value" else ui.count(value)
+            outcome[field] = value if field == "threshold_value" else tables.count(value)
     errors = []
     for field in BASIS_FIELDS[basis]:
         if field == "tiers":
-            tiers = tiers_from_text(ui.text(row["Tiers"]))
+            tiers = tiers_from_text(tables.text(row["Tiers"]))
             if isinstance(tiers, str):
                 errors.append(tiers)
             else:
                 outcome["tiers"] = tiers
             continue
         column = next(c for c, f in PERCENT_COLUMNS.items() if f == field)
-        if not ui.blank(row[column]):
+        if not tables.blank(row[column]):
             outcome[field] = row[column] / 100
     return outcome, errors
 
 
 def renamed_scenarios(base_scenarios: list[dict], edited: pd.DataFrame) -> list[dict]:
     """Scenario rates follow renamed outcomes and drop removed ones."""
-    names = {r["original"]: ui.text(r["Outcome"])
-             for _, r in edited.iterrows() if not ui.blank(r["original"])}
+    names = {r["original"]: tables.text(r["Outcome"])
+             for _, r in edited.iterrows() if not tables.blank(r["original"])}
     scenarios = []
     for scenario in base_scenarios:
         rates = {names[old]: rate for old, rate in scenario.get("rates", {}).items() if old in names}
@@ -119,15 +119,15 @@ def renamed_scenarios(base_scenarios: list[dict], edited: pd.DataFrame) -> list[
 
 
 def candidate_from(edited: pd.DataFrame) -> tuple[dict, list[str]]:
-    candidate = ui.deal_data()
+    candidate = state.deal_data()
     outcomes, errors = [], []
     for number, (_, row) in enumerate(edited.iterrows(), start=1):
-        if all(ui.blank(row[c]) for c in ("Outcome", "Metric", "Threshold", "Weight (%)")):
+        if all(tables.blank(row[c]) for c in ("Outcome", "Metric", "Threshold", "Weight (%)")):
             continue  # a row just added and not filled in yet
         outcome, row_errors = row_to_outcome(row, edited.attrs.get("outcomes", {}))
         outcomes.append(outcome)
         label = f"Rate card, row {number}" + (f" ({outcome['name']})" if outcome["name"] else "")
-        errors += [f"{label}, tiers: {ui.capitalized(e)}." for e in row_errors]
+        errors += [f"{label}, tiers: {messages.capitalized(e)}." for e in row_errors]
     candidate["outcomes"] = outcomes
     candidate["scenarios"] = renamed_scenarios(edited.attrs.get("scenarios", []), edited)
     return candidate, errors
@@ -138,7 +138,7 @@ def rescale(edited: pd.DataFrame) -> None:
     frame = edited.copy()
     frame.attrs = dict(edited.attrs)
     frame["Weight (%)"] = rescaled_weights(frame["Weight (%)"].fillna(0.0), 100.0)
-    ui.replace_frame("outcomes", frame)
+    tables.replace_frame("outcomes", frame)
 
 
 def column_config() -> dict:
@@ -156,7 +156,7 @@ def column_config() -> dict:
             "Threshold value", help="Optional number for the threshold, in the metric's own units."),
         "Basis": st.column_config.SelectboxColumn(
             "Basis", options=list(BASES), required=True, default="per_student", width="medium",
-            format_func=ui.BASIS_LABELS.get,
+            format_func=widgets.BASIS_LABELS.get,
             help="How the outcome pays. Per student: a price for each student who meets the threshold. "
                  "Cohort threshold: all of its allocation once the target rate is reached. Tiered: a "
                  "share of it by bands of the rate. Graduated: rising in a line from the floor to the "
@@ -192,25 +192,25 @@ def column_config() -> dict:
 
 
 def allocation_table() -> None:
-    deal = ui.current()
+    deal = state.current()
     rows = []
     for outcome in deal.outcomes:
         per_student = outcome.basis == "per_student"
         rows.append({
             "Outcome": outcome.name,
-            "Basis": ui.BASIS_LABELS[outcome.basis],
-            "Weight": ui.percent(outcome.weight),
-            "Allocation": ui.money(deal.allocation(outcome)),
+            "Basis": widgets.BASIS_LABELS[outcome.basis],
+            "Weight": widgets.percent(outcome.weight),
+            "Allocation": widgets.money(deal.allocation(outcome)),
             "Price per achieving student": (
-                ui.money(price_per_achieving_student(deal, outcome), cents=True) if per_student else "—"),
+                widgets.money(price_per_achieving_student(deal, outcome), cents=True) if per_student else "—"),
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True,
-                 column_config=ui.right_aligned(["Allocation", "Weight", "Price per achieving student"]))
+                 column_config=widgets.right_aligned(["Allocation", "Weight", "Price per achieving student"]))
     st.markdown("\n".join(f"- **{o.name}**: {describe_basis(o)}" for o in deal.outcomes))
 
 
 def curves_chart() -> None:
-    deal = ui.current()
+    deal = state.current()
     rates = achievement_rates(1001)
     fig = go.Figure()
     for outcome in deal.outcomes:
@@ -220,7 +220,7 @@ def curves_chart() -> None:
         fig.add_trace(go.Scatter(x=[outcome.expected_rate], y=[at_expected], mode="markers",
                                  name=f"{outcome.name}: expected", showlegend=False,
                                  marker={"size": 10, "symbol": "circle-open", "line": {"width": 2}}))
-    ui.show_chart(fig, "Payment by achievement rate (circles: expected rate)",
+    charts.show_chart(fig, "Payment by achievement rate (circles: expected rate)",
                   "Achievement rate (% of eligible students meeting the threshold)", "Payment ($)",
                   x_percent=True, key="curves")
 
@@ -229,18 +229,18 @@ def curves_chart() -> None:
 
 def adopt_card(deal: Deal, count: int, file_name: str) -> None:
     """on_click: the checked deal with the card's outcomes replaces the deal; every editor starts again."""
-    ui.load(deal)
-    ui.empty_uploader(UPLOADER)  # its outcomes are in the deal now
+    state.load(deal)
+    state.empty_uploader(UPLOADER)  # its outcomes are in the deal now
     st.session_state["card_message"] = (
-        f"Replaced the rate card with the {count} outcomes of {ui.markdown_text(file_name)}.")
+        f"Replaced the rate card with the {count} outcomes of {messages.markdown_text(file_name)}.")
 
 
 def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
     """The outcomes as the deal will hold them, each with the row of the file it came from."""
     return pd.DataFrame([{
-        "File row": row, "Outcome": o.name, "Basis": ui.BASIS_LABELS[o.basis], "Weight": ui.percent(o.weight),
-        "Allocation": ui.money(deal.allocation(o)), "Expected rate": ui.percent(o.expected_rate),
-        "Target rate": ui.percent_or_dash(o.target_rate), "Floor rate": ui.percent_or_dash(o.floor_rate),
+        "File row": row, "Outcome": o.name, "Basis": widgets.BASIS_LABELS[o.basis], "Weight": widgets.percent(o.weight),
+        "Allocation": widgets.money(deal.allocation(o)), "Expected rate": widgets.percent(o.expected_rate),
+        "Target rate": widgets.percent_or_dash(o.target_rate), "Floor rate": widgets.percent_or_dash(o.floor_rate),
         "Tiers": tiers_to_text([t.model_dump() for t in o.tiers or []]) or "—",
         "Month paid": deal.paid_in_month(o), "Eligible students": f"{deal.eligible(o):,}",
         "Data source": o.data_source, "Metric": o.metric, "Threshold": o.threshold,
@@ -250,16 +250,16 @@ def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
 def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
     """Preview a readable card, what it changes, and the button that adopts it."""
     where = f" (sheet {card.sheet})" if card.sheet else ""
-    st.markdown(f"**{len(card.outcomes)} outcomes found in {ui.markdown_text(file_name)}{where}:**")
-    st.dataframe(card_preview(card, deal), hide_index=True, column_config=ui.right_aligned(
+    st.markdown(f"**{len(card.outcomes)} outcomes found in {messages.markdown_text(file_name)}{where}:**")
+    st.dataframe(card_preview(card, deal), hide_index=True, column_config=widgets.right_aligned(
         ["Weight", "Allocation", "Expected rate", "Target rate", "Floor rate", "Eligible students"]))
-    now = ui.current()
+    now = state.current()
     dropped = [o.name for o in now.outcomes if o.name not in {c.name for c in deal.outcomes}]
-    notes = [f"At the expected rates the district would pay **{ui.money(expected(deal).total)}** "
-             f"(now {ui.money(expected(now).total)}); the maximum stays {ui.money(maximum(deal).total)}."]
+    notes = [f"At the expected rates the district would pay **{widgets.money(expected(deal).total)}** "
+             f"(now {widgets.money(expected(now).total)}); the maximum stays {widgets.money(maximum(deal).total)}."]
     if dropped:
         notes.append("Not on this card, so removed with their scenario rates: "
-                     + ", ".join(ui.markdown_text(name) for name in dropped) + ".")
+                     + ", ".join(messages.markdown_text(name) for name in dropped) + ".")
     st.markdown("\n".join(f"- {note}" for note in notes))
     st.button(f"Replace the rate card with these {len(card.outcomes)} outcomes", type="primary",
               icon=":material/published_with_changes:", key="card_replace", on_click=adopt_card,
@@ -269,7 +269,7 @@ def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
 
 def import_section() -> None:
     st.file_uploader(
-        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=ui.uploader_key(UPLOADER),
+        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=state.uploader_key(UPLOADER),
         help="One row per outcome, a header row naming the columns like the deal format's outcome fields: "
              "name (required), metric, threshold, threshold_value, basis, weight, expected_rate, "
              "eligible_students, target_rate, floor_rate, tiers, data_source, paid_in_month. Rates may be "
@@ -282,16 +282,16 @@ def import_section() -> None:
         help="sample_data/rate_card_example.csv: the expected columns, filled in with four outcomes "
              "(one of each basis).",
     )
-    upload = st.session_state.get(ui.uploader_key(UPLOADER))
+    upload = st.session_state.get(state.uploader_key(UPLOADER))
     if upload is None:
         return
     try:
         card = read_rate_card(upload.getvalue(), upload.name)
-        deal = deal_with_rate_card(ui.current(), card)
+        deal = deal_with_rate_card(state.current(), card)
     except DealError as error:
-        lines = ui.first_problems([ui.markdown_text(ui.cell_sentence(p)) for p in error.problems])
-        st.error(f"{ui.markdown_text(upload.name)} cannot be used as this deal's rate card:"
-                 "\n\n" + ui.bullets(lines) + "\n\nThe deal is unchanged.")
+        lines = messages.first_problems([messages.markdown_text(messages.cell_sentence(p)) for p in error.problems])
+        st.error(f"{messages.markdown_text(upload.name)} cannot be used as this deal's rate card:"
+                 "\n\n" + messages.bullets(lines) + "\n\nThe deal is unchanged.")
         return
     show_card(card, deal, upload.name)
 
@@ -306,34 +306,34 @@ st.caption(
     "One row per outcome. Edit cells directly; add an outcome with the + under the table, remove one by "
     "selecting its row and pressing the bin. Only the fields the chosen basis uses are read."
 )
-frame = ui.base_frame("outcomes", build_frame)
+frame = tables.base_frame("outcomes", build_frame)
 edited = st.data_editor(
-    frame, key=ui.editor_key("outcomes"), num_rows="dynamic", hide_index=True, placeholder="",
+    frame, key=tables.editor_key("outcomes"), num_rows="dynamic", hide_index=True, placeholder="",
     column_order=COLUMNS, column_config=column_config(),
 )
 edited.attrs = dict(frame.attrs)
 candidate, parse_errors = candidate_from(edited)
 if parse_errors:
-    ui.show_problems(parse_errors)
-elif candidate != ui.deal_data():
-    lines = ui.apply(candidate)
-    ui.show_problems(lines)
+    messages.show_problems(parse_errors)
+elif candidate != state.deal_data():
+    lines = state.apply(candidate)
+    messages.show_problems(lines)
     weights_off = any(line.startswith("Rate card: The weights") for line in lines)
     if weights_off:
         st.button("Rescale weights to 100%", type="primary", icon=":material/balance:",
                   on_click=rescale, args=(edited,),
                   help="Keep the weights' proportions and scale them so they add up to 100%.")
 
-deal = ui.current()
+deal = state.current()
 st.subheader("Allocations")
 st.caption(
-    f"Performance pool {ui.money(deal.performance_pool)} ({ui.percent(deal.performance_share)} of "
-    f"{ui.money(deal.total_cost)}), split by weight."
+    f"Performance pool {widgets.money(deal.performance_pool)} ({widgets.percent(deal.performance_share)} of "
+    f"{widgets.money(deal.total_cost)}), split by weight."
 )
 allocation_table()
 expected_result, maximum_result = expected(deal), maximum(deal)
 st.markdown(
-    f"At the expected rates the district pays **{ui.money(expected_result.total)}** of the "
-    f"{ui.money(maximum_result.total)} maximum ({ui.percent(expected_result.pool_earned_share)} of the pool)."
+    f"At the expected rates the district pays **{widgets.money(expected_result.total)}** of the "
+    f"{widgets.money(maximum_result.total)} maximum ({widgets.percent(expected_result.pool_earned_share)} of the pool)."
 )
 curves_chart()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-import ui
+from ui import charts, messages, state, tables, widgets
 
 TABLE_FIELDS = ("name", "rates", "students_served", "commitments_met")  # the rest is carried over
 
@@ -13,7 +13,7 @@ def rate_column(name: str) -> str:
 
 
 def build_frame() -> pd.DataFrame:
-    deal = ui.current()
+    deal = state.current()
     rows = []
     for scenario in deal.scenarios:
         row = {"Scenario": scenario.name, "Students served": scenario.students_served,
@@ -28,30 +28,30 @@ def build_frame() -> pd.DataFrame:
     for column in columns[1:]:
         frame[column] = frame[column].astype("bool" if column == "Commitments met" else "float64")
     # Scenario fields this table does not show are carried over from the deal as it was.
-    frame.attrs["scenarios"] = {s["name"]: s for s in ui.deal_data().get("scenarios", [])}
+    frame.attrs["scenarios"] = {s["name"]: s for s in state.deal_data().get("scenarios", [])}
     return frame
 
 
 def scenarios_from(edited: pd.DataFrame, originals: dict) -> list[dict]:
     scenarios = []
-    rate_columns = {rate_column(o.name): o.name for o in ui.current().outcomes}
+    rate_columns = {rate_column(o.name): o.name for o in state.current().outcomes}
     for _, row in edited.iterrows():
-        if all(ui.blank(row[c]) for c in ["Scenario", "Students served", *rate_columns]):
+        if all(tables.blank(row[c]) for c in ["Scenario", "Students served", *rate_columns]):
             continue  # a row just added and not filled in yet
-        original = originals.get(row["original"], {}) if not ui.blank(row["original"]) else {}
+        original = originals.get(row["original"], {}) if not tables.blank(row["original"]) else {}
         scenario = {k: v for k, v in original.items() if k not in TABLE_FIELDS}
         met = row["Commitments met"]
-        scenario |= {"name": ui.text(row["Scenario"]),
-                     "rates": {n: row[c] / 100 for c, n in rate_columns.items() if not ui.blank(row[c])},
-                     "commitments_met": True if ui.blank(met) else bool(met)}
-        if not ui.blank(row["Students served"]):
-            scenario["students_served"] = ui.count(row["Students served"])
+        scenario |= {"name": tables.text(row["Scenario"]),
+                     "rates": {n: row[c] / 100 for c, n in rate_columns.items() if not tables.blank(row[c])},
+                     "commitments_met": True if tables.blank(met) else bool(met)}
+        if not tables.blank(row["Students served"]):
+            scenario["students_served"] = tables.count(row["Students served"])
         scenarios.append(scenario)
     return scenarios
 
 
 def unused_name(edited: pd.DataFrame, stem: str) -> str:
-    taken = {ui.text(n) for n in edited["Scenario"]}
+    taken = {tables.text(n) for n in edited["Scenario"]}
     number = 1
     while f"{stem} {number}".strip() in taken:
         number += 1
@@ -60,7 +60,7 @@ def unused_name(edited: pd.DataFrame, stem: str) -> str:
 
 def replace(edited: pd.DataFrame, frame: pd.DataFrame) -> None:
     frame.attrs = dict(edited.attrs)
-    ui.replace_frame("scenarios", frame)
+    tables.replace_frame("scenarios", frame)
 
 
 def add_row(edited: pd.DataFrame) -> None:
@@ -99,23 +99,23 @@ def column_config(deal) -> dict:
         config[rate_column(outcome.name)] = st.column_config.NumberColumn(
             rate_column(outcome.name), min_value=0.0, max_value=100.0, step=0.1, format="%.1f%%",
             help=f"Achievement rate for {outcome.name}: the share of eligible students meeting the "
-                 f"threshold. Blank means its expected rate ({ui.percent(outcome.expected_rate)}).")
+                 f"threshold. Blank means its expected rate ({widgets.percent(outcome.expected_rate)}).")
     return config
 
 
 def results_table(results) -> None:
-    deal = ui.current()
+    deal = state.current()
     rows, per_achiever = [], []
     for r in results:
         row = {"Scenario": r.name, "Served": f"{r.students_served:,}",
-               "Commitments": "met" if r.commitments_met else "missed", "Base": ui.money(r.base)}
-        row |= {o.name: ui.money(o.payment) for o in r.outcomes}
-        row |= {"Total": ui.money(r.total), "Savings": ui.money(r.district_savings),
-                "Pool earned": ui.percent(r.pool_earned_share),
-                "Per student": ui.money(r.cost_per_student_served, cents=True)}
+               "Commitments": "met" if r.commitments_met else "missed", "Base": widgets.money(r.base)}
+        row |= {o.name: widgets.money(o.payment) for o in r.outcomes}
+        row |= {"Total": widgets.money(r.total), "Savings": widgets.money(r.district_savings),
+                "Pool earned": widgets.percent(r.pool_earned_share),
+                "Per student": widgets.money(r.cost_per_student_served, cents=True)}
         rows.append(row)
         per_achiever.append({"Scenario": r.name} | {
-            o.name: ui.money(o.cost_per_achiever, cents=True) for o in r.outcomes})
+            o.name: widgets.money(o.cost_per_achiever, cents=True) for o in r.outcomes})
 
     def right(help_text: str | None = None):
         return st.column_config.TextColumn(alignment="right", help=help_text)
@@ -135,26 +135,26 @@ def results_table(results) -> None:
 
 
 st.title("Scenarios")
-deal = ui.current()
+deal = state.current()
 st.caption(
     "Each row is a what-if: an achievement rate per outcome (blank = its expected rate), how many students "
     "were served, and whether the district kept its commitments. Edit cells directly, or use the buttons."
 )
-frame = ui.base_frame("scenarios", build_frame)
-edited = st.data_editor(frame, key=ui.editor_key("scenarios"), num_rows="dynamic", hide_index=True,
+frame = tables.base_frame("scenarios", build_frame)
+edited = st.data_editor(frame, key=tables.editor_key("scenarios"), num_rows="dynamic", hide_index=True,
                         column_config=column_config(deal), column_order=list(frame.columns[:-1]),
                         placeholder="")
 edited.attrs = dict(frame.attrs)
 scenarios = scenarios_from(edited, frame.attrs.get("scenarios", {}))
-if scenarios != ui.deal_data().get("scenarios", []):
-    candidate = ui.deal_data()
+if scenarios != state.deal_data().get("scenarios", []):
+    candidate = state.deal_data()
     candidate["scenarios"] = scenarios
-    ui.show_problems(ui.apply(candidate))
+    messages.show_problems(state.apply(candidate))
 
 columns = st.columns([1, 2, 1, 1])
 columns[0].button("Add scenario", on_click=add_row, args=(edited,), icon=":material/add:",
                   help="Add a row with every outcome at its expected rate, to edit.")
-names = [ui.text(n) for n in edited["Scenario"] if not ui.blank(n)]
+names = [tables.text(n) for n in edited["Scenario"] if not tables.blank(n)]
 columns[1].selectbox("Scenario to copy or remove", names, key="scenario_pick", label_visibility="collapsed",
                      placeholder="No scenarios yet", help="Pick a scenario for the Copy and Remove buttons.")
 columns[2].button("Copy", on_click=copy_row, args=(edited,), icon=":material/content_copy:",
@@ -162,12 +162,12 @@ columns[2].button("Copy", on_click=copy_row, args=(edited,), icon=":material/con
 columns[3].button("Remove", on_click=remove_row, args=(edited,), icon=":material/delete:",
                   disabled=not names, help="Remove the picked scenario.")
 
-deal = ui.current()
-results = ui.scenario_results(deal)
+deal = state.current()
+results = charts.scenario_results(deal)
 st.subheader("Results")
 st.caption("Maximum: everything paid (what to encumber). Expected: every outcome at its expected rate. "
            "Floor: no outcome reached, the base alone.")
 results_table(results)
-ui.stacked_chart(deal, results, key="stacked")
+charts.stacked_chart(deal, results, key="stacked")
 st.subheader("How the split changes the district's exposure")
-ui.grid_chart(deal, key="grid")
+charts.grid_chart(deal, key="grid")

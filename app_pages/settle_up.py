@@ -14,7 +14,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-import ui
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.model import Deal
@@ -32,8 +31,9 @@ from obc_calc.io.results_file import (
     read_table,
 )
 from obc_calc.io.xlsx_reader import sniff
+from ui import messages, state, widgets
 
-SAMPLE_RESULTS = ui.ROOT / "sample_data" / "math_tutoring_results.csv"
+SAMPLE_RESULTS = state.ROOT / "sample_data" / "math_tutoring_results.csv"
 FILE = "settle_file"  # {"name", "data", "token"}: the results file being settled
 UPLOADER = "settle_upload"
 PREVIEW_ROWS = 10
@@ -88,25 +88,25 @@ def joined(names: list[str]) -> str:
 def set_file(name: str, data: bytes) -> None:
     st.session_state["settle_token"] = token = st.session_state.get("settle_token", 0) + 1
     st.session_state[FILE] = {"name": name, "data": data, "token": token}
-    kept = ui.kept_values()
+    kept = state.kept_values()
     for key in [k for k in kept if k.startswith("settle_column_")]:  # the old file's column choices
         del kept[key]
 
 
 def take_upload() -> None:
-    upload = st.session_state.get(ui.uploader_key(UPLOADER))
+    upload = st.session_state.get(state.uploader_key(UPLOADER))
     if upload is not None:
         set_file(upload.name, upload.getvalue())
 
 
 def use_sample() -> None:
     set_file(SAMPLE_RESULTS.name, SAMPLE_RESULTS.read_bytes())
-    ui.empty_uploader(UPLOADER)
+    state.empty_uploader(UPLOADER)
 
 
 def clear_file() -> None:
     st.session_state.pop(FILE, None)
-    ui.empty_uploader(UPLOADER)
+    state.empty_uploader(UPLOADER)
 
 
 def sample_fits(deal: Deal) -> bool:
@@ -150,7 +150,7 @@ def describe_columns(deal: Deal) -> str:
             kind = "1 if the student achieved it, 0 if not"
         else:
             kind = f"the measured value; a student meets it at {outcome.threshold_value:g} or more"
-        lines.append(f"- `{outcome.name}`: {ui.markdown_text(kind)}.")
+        lines.append(f"- `{outcome.name}`: {messages.markdown_text(kind)}.")
     return "\n".join(lines)
 
 
@@ -165,7 +165,7 @@ def file_section(deal: Deal) -> dict | None:
     left, right = st.columns([3, 2])
     left.file_uploader(
         "Upload the verified results (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"],
-        key=ui.uploader_key(UPLOADER),
+        key=state.uploader_key(UPLOADER),
         on_change=take_upload,
         help="One row per student, a header row naming the columns. In a workbook, the table may be on "
              f"any sheet. Up to {MAX_UPLOAD_MB} MB.",
@@ -179,7 +179,7 @@ def file_section(deal: Deal) -> dict | None:
                            "of the math tutoring sample deal.")
         st.download_button(
             "Download a blank template for this deal", template_csv(deal),
-            file_name=f"{ui.slug(deal.name, 'invoice')}_results.csv", mime="text/csv",
+            file_name=f"{widgets.slug(deal.name, 'invoice')}_results.csv", mime="text/csv",
             icon=":material/download:",
             key="settle_template", on_click="ignore",
             help="A CSV with this deal's column names: fill in one row per student.",
@@ -190,7 +190,7 @@ def file_section(deal: Deal) -> dict | None:
         return None
     size = len(current["data"])
     note, clear = st.columns([5, 1], vertical_alignment="center")
-    note.caption(f"Settling **{ui.markdown_text(current['name'])}** ({size:,} bytes).")
+    note.caption(f"Settling **{messages.markdown_text(current['name'])}** ({size:,} bytes).")
     clear.button("Clear", key="settle_clear", on_click=clear_file, icon=":material/close:",
                  help="Forget this file and start again.")
     return current
@@ -219,7 +219,7 @@ def id_header_input(current: dict) -> str:
     if sniff(current["data"]) != "xlsx":
         return ID
     return st.text_input(
-        "Student id column (to find the table in the workbook)", **ui.kept("settle_id_header", ID),
+        "Student id column (to find the table in the workbook)", **state.kept("settle_id_header", ID),
         help="The workbook's first sheet with this header in its first 10 rows is read.",
     ).strip() or ID
 
@@ -245,7 +245,7 @@ def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], 
         for index, (role, label) in enumerate(roles):
             key = f"settle_column_{token}_{role}"
             chosen[role] = columns[index % len(columns)].selectbox(
-                label, raw.header, **ui.kept(key, find_column(raw.header, role)),
+                label, raw.header, **state.kept(key, find_column(raw.header, role)),
                 placeholder="Choose a column",
             )
     used: dict[str, list[str]] = {}
@@ -264,24 +264,24 @@ def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
     left, right = st.columns(2)
     with left:
         sessions = st.toggle("The served column counts sessions attended",
-                             **ui.kept("settle_sessions", False), help=SESSIONS_HELP)
+                             **state.kept("settle_sessions", False), help=SESSIONS_HELP)
         min_sessions = None
         if sessions:
             min_sessions = st.number_input(
                 "Minimum sessions to count as served", min_value=0.0, step=1.0, format="%g",
-                **ui.kept("settle_min_sessions", 1.0),
+                **state.kept("settle_min_sessions", 1.0),
                 help="Students who attended at least this many sessions count as served.",
             )
         missing = st.radio("Served students with a missing value", list(MISSING_LABELS),
-                           format_func=MISSING_LABELS.get, **ui.kept("settle_missing", "excluded"),
+                           format_func=MISSING_LABELS.get, **state.kept("settle_missing", "excluded"),
                            help=MISSING_HELP)
-        commitments = st.toggle("The district met its commitments", **ui.kept("settle_commitments", True),
+        commitments = st.toggle("The district met its commitments", **state.kept("settle_commitments", True),
                                 help=COMMITMENTS_HELP)
     with right:
-        period = st.text_input("Period", **ui.kept("settle_period", ""),
+        period = st.text_input("Period", **state.kept("settle_period", ""),
                                placeholder=default_period(current['name']),
                                help="The period this invoice settles, e.g. 'Mid-year 2026-27'.")
-        invoice_date = st.date_input("Invoice date", **ui.kept("settle_date", date.today()),
+        invoice_date = st.date_input("Invoice date", **state.kept("settle_date", date.today()),
                                      format="YYYY-MM-DD")
     options = SettleOptions(
         period=period.strip() or default_period(current['name']), invoice_date=invoice_date,
@@ -295,7 +295,7 @@ def preview_section(raw: RawTable) -> None:
     shown = min(PREVIEW_ROWS, len(raw.rows))
     where = f", sheet {raw.sheet}" if raw.sheet else ""
     st.caption(
-        f"The first {shown} of {len(raw.rows):,} student rows{ui.markdown_text(where)}, numbered as your "
+        f"The first {shown} of {len(raw.rows):,} student rows{messages.markdown_text(where)}, numbered as your "
         f"spreadsheet numbers them (the header is row {raw.header_row})."
     )
     preview = raw.preview(PREVIEW_ROWS)
@@ -304,7 +304,7 @@ def preview_section(raw: RawTable) -> None:
 
 
 def show_problems(title: str, lines: list[str]) -> None:
-    body = ui.bullets([f"{ui.markdown_text(line.rstrip('.'))}." for line in lines])
+    body = messages.bullets([f"{messages.markdown_text(line.rstrip('.'))}." for line in lines])
     st.error(f"{title}\n\n{body}", icon=":material/error:")
 
 
@@ -312,32 +312,32 @@ def invoice_frame(invoice: Invoice) -> pd.DataFrame:
     """The invoice lines as text: counts with separators, rates as percentages, money to the cent."""
     rows = [
         {
-            "Outcome": line.name, "Basis": ui.BASIS_LABELS.get(line.basis, line.basis),
+            "Outcome": line.name, "Basis": widgets.BASIS_LABELS.get(line.basis, line.basis),
             "Threshold": line.threshold.replace(">=", "≥"),
             "Eligible": f"{line.eligible:,}", "Achievers": f"{line.achievers:,}",
-            "Rate": ui.percent(line.rate), "Missing": f"{line.missing:,}",
-            "Up to": ui.money(line.allocation, cents=True), "Amount due": ui.money(line.payment, cents=True),
+            "Rate": widgets.percent(line.rate), "Missing": f"{line.missing:,}",
+            "Up to": widgets.money(line.allocation, cents=True), "Amount due": widgets.money(line.payment, cents=True),
         }
         for line in invoice.outcomes
     ]
     rows.append({"Outcome": "Base", "Eligible": f"{invoice.students_served:,}",
-                 "Amount due": ui.money(invoice.base_due, cents=True)})
-    rows.append({"Outcome": "Total due", "Amount due": ui.money(invoice.total_due, cents=True)})
+                 "Amount due": widgets.money(invoice.base_due, cents=True)})
+    rows.append({"Outcome": "Total due", "Amount due": widgets.money(invoice.total_due, cents=True)})
     return pd.DataFrame(rows, columns=list(COLUMN_HELP)).fillna("")
 
 
 def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None:
     st.subheader("4. Invoice")
     provider, district = deal.provider or "the provider", deal.district or "the district"
-    st.caption(ui.markdown_text(f"{invoice.period}, dated {invoice.invoice_date.isoformat()}: "
+    st.caption(messages.markdown_text(f"{invoice.period}, dated {invoice.invoice_date.isoformat()}: "
                              f"{provider} invoices {district}."))
     columns = st.columns([1.3, 1, 1, 0.9])  # the total is the longest figure
-    columns[0].metric("Total due", ui.money(invoice.total_due, cents=True), border=True,
+    columns[0].metric("Total due", widgets.money(invoice.total_due, cents=True), border=True,
                       help="The base due plus every outcome payment, each rounded to the cent.")
-    columns[1].metric("Base due", ui.money(invoice.base_due, cents=True), border=True,
+    columns[1].metric("Base due", widgets.money(invoice.base_due, cents=True), border=True,
                       help="A fixed base is due in full; a per-student base is the base divided by the "
                            "deal's students, times the students served.")
-    columns[2].metric("Outcome payments", ui.money(invoice.performance_due, cents=True), border=True,
+    columns[2].metric("Outcome payments", widgets.money(invoice.performance_due, cents=True), border=True,
                       help="What the outcomes pay by the rate card at the rates measured in the file.")
     columns[3].metric("Students served", f"{invoice.students_served:,}",
                       f"of {invoice.students_in_file:,} in the file", delta_color="off", delta_arrow="off",
@@ -346,8 +346,8 @@ def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None
     config = {name: st.column_config.TextColumn(name, help=text) for name, text in COLUMN_HELP.items()}
     st.dataframe(invoice_frame(invoice), hide_index=True, column_config=config)
     if invoice.notes:
-        st.markdown("**Notes**\n\n" + ui.bullets([ui.markdown_text(note) for note in invoice.notes]))
-    name = ui.slug(f"{deal.name} {invoice.period}", "invoice")
+        st.markdown("**Notes**\n\n" + messages.bullets([messages.markdown_text(note) for note in invoice.notes]))
+    name = widgets.slug(f"{deal.name} {invoice.period}", "invoice")
     left, right, _ = st.columns([2, 2, 3])
     left.download_button(
         "Download the invoice (Excel)", lambda: invoice_workbook(deal, invoice, results),
@@ -366,7 +366,7 @@ def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None
 # ---- the page -------------------------------------------------------------------------------
 
 def main() -> None:
-    deal = ui.current()
+    deal = state.current()
     st.title("Settle-up")
     st.markdown(
         "At a measurement point (mid-year, end of year) turn the verified, student-level results into "
@@ -393,7 +393,7 @@ def main() -> None:
     if results is None:
         title = "The file has problems; nothing is invoiced until they are fixed:"
         if unchosen:
-            title = (f"Choose a column for {ui.markdown_text(joined(unchosen))} under *Columns* above, "
+            title = (f"Choose a column for {messages.markdown_text(joined(unchosen))} under *Columns* above, "
                      "or fix the file; nothing is invoiced until then:")
         show_problems(title, problems)
         return

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import ui  # noqa: E402
 from obc_calc.io.dealfile import load_deal  # noqa: E402
+from ui import state  # noqa: E402
 
 RISK = "app_pages/risk.py"
 # Warnings Streamlit logs when driven without a server; they say nothing about the figures.
@@ -37,7 +37,7 @@ GOAL_SECONDS = 0.3
 
 def largest_sample() -> str:
     """The sample with the most outcomes, then the largest contract value (as bench/simulate.py)."""
-    deals = {label: load_deal(path) for label, path in ui.SAMPLES.items()}
+    deals = {label: load_deal(path) for label, path in state.SAMPLES.items()}
     return max(deals, key=lambda label: (len(deals[label].outcomes), deals[label].total_cost))
 
 

@@ -1,7 +1,7 @@
 """Helpers for the tests that drive the Streamlit app under streamlit.testing (AppTest).
 
-Every run starts from app.py, as a browser's does; with the `whole_app` fixture (tests/conftest.py)
-each later run goes through app.py too, so its router, sidebar and share link run on every page.
+Every run goes through app.py, as a browser's does, so its router, sidebar and share link run on
+every page (app_pages/ is not Streamlit's legacy pages/ folder, so AppTest never runs a page alone).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def start(sample: str | None = None, link: str | None = None, url: str | None = 
     deal already open, if given; then the Home page button of a sample deal (or "Start blank")
     pressed, if named."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if deal is not None:  # what ui.load does when the user opens a deal
+    if deal is not None:  # what state.load does when the user opens a deal
         at.session_state["deal"] = deal
         at.session_state["deal_dict"] = deal_to_dict(deal)
         at.session_state["deal_version"] = 1
@@ -40,7 +40,7 @@ def start(sample: str | None = None, link: str | None = None, url: str | None = 
 
 
 def go(at: AppTest, path: str) -> AppTest:
-    """Move to the page at `path` (one of ui.PAGES), as its menu entry does."""
+    """Move to the page at `path` (one of app.PAGES), as its menu entry does."""
     return act(at.switch_page(path))
 
 
@@ -53,7 +53,7 @@ def act(target) -> AppTest:
 
 
 def editor_key(at: AppTest, name: str) -> str:
-    """The widget key of the data editor ui.base_frame(name) feeds (see ui.editor_key)."""
+    """The widget key of the data editor tables.base_frame(name) feeds (see tables.editor_key)."""
     counters = at.session_state.get("editor_counters", {})
     return f"{name}_editor_{at.session_state['deal_version']}_{counters.get(name, 0)}"
 

@@ -1,6 +1,5 @@
-"""Fixtures shared by several test modules: the whole app under AppTest (helpers in
-tests/app_support.py), and the browser tests' server, browser and pages (helpers in
-tests/browser_support.py)."""
+"""Fixtures shared by several test modules: the browser tests' server, browser and pages (helpers in
+tests/browser_support.py). AppTest helpers are in tests/app_support.py."""
 
 from __future__ import annotations
 
@@ -12,26 +11,6 @@ from tests import browser_support
 # No per-example time limit: CI machines are shared and slow examples are not failures here.
 settings.register_profile("obc", deadline=None)
 settings.load_profile("obc")
-
-
-@pytest.fixture
-def whole_app(monkeypatch):
-    """Make every AppTest run go through app.py, as a browser's run does.
-
-    AppTest (streamlit 1.67) resets PagesManager.uses_pages_directory before each run, so with a
-    app_pages/ folder next to app.py every run after the first takes the old pages-folder path and
-    runs the requested page file alone: app.py's sidebar, share link and presentation switch
-    would never run again. Our app routes with st.navigation, which sets the flag to False.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,10 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 
-from obc_calc.core.errors import DealError
-from obc_calc.core.limits import finite_number, terminal_safe
+from obc_calc.core.errors import DealError, Problem
+from obc_calc.core.limits import finite_number, shown, terminal_safe
 
 EXIT_BAD_INPUT = 2
 
@@ -38,6 +39,27 @@ def number_option(what: str, low: float, high: float):
         except ValueError as error:  # argparse would replace the message with its own
             raise argparse.ArgumentTypeError(str(error)) from None
     return parse
+
+
+def whole_number_option(low: int, high: int):
+    """An argparse type for a whole number from `low` to `high`, or one plain line (exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:  # also an integer too long for Python to read
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not between {low:,} and {high:,}")
+        return value
+    return parse
+
+
+def write_output(path: str, what: str, write: Callable[[str], None]) -> None:
+    """Call `write(path)`; a file that cannot be written is one plain line naming `what` (exit 2)."""
+    try:
+        write(path)
+    except OSError as error:
+        raise DealError([Problem("", f"cannot write the {what} ({error.strerror})")], path) from None
 
 
 def _command_modules() -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.core.errors import DealError, Problem
+from obc_calc.cli import write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.workbook import save_workbook
@@ -12,10 +12,7 @@ from obc_calc.io.workbook import save_workbook
 
 def run(args: argparse.Namespace) -> None:
     deal = load_deal(args.deal)
-    try:
-        save_workbook(deal, args.output)
-    except OSError as error:
-        raise DealError([Problem("", f"cannot write the workbook ({error.strerror})")], args.output) from None
+    write_output(args.output, "workbook", lambda path: save_workbook(deal, path))
     print(terminal_safe(f"Wrote {args.output}"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.core.errors import DealError, Problem
+from obc_calc.cli import write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.io.dealfile import load_deal, save_deal
 from obc_calc.io.ratecard import deal_with_rate_card, read_rate_card
@@ -12,10 +12,7 @@ from obc_calc.io.workbook_import import deal_from_workbook
 
 
 def _save(deal, path: str) -> None:
-    try:
-        save_deal(deal, path)
-    except OSError as error:
-        raise DealError([Problem("", f"cannot write the deal ({error.strerror})")], path) from None
+    write_output(path, "deal", lambda target: save_deal(deal, target))
     print(terminal_safe(f"Wrote {path}"))
 
 

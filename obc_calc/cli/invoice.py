@@ -5,22 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from obc_calc.cli import number_option, print_json
+from obc_calc.cli import number_option, print_json, write_output
 from obc_calc.core.errors import DealError, Problem
-from obc_calc.core.limits import MAX_MIN_SESSIONS, terminal_safe
-from obc_calc.core.report import cents, money, percent
-from obc_calc.core.settle import (
-    MISSING_RULES,
-    Invoice,
-    SettleOptions,
-    default_period,
-    excel_number,
-    invoice_csv,
-    invoice_to_dict,
-    period_problem,
-    settle,
-)
+from obc_calc.core.limits import MAX_MIN_SESSIONS
+from obc_calc.core.report import invoice_text, invoice_to_dict
+from obc_calc.core.settle import MISSING_RULES, SettleOptions, default_period, period_problem, settle
 from obc_calc.io.dealfile import load_deal
+from obc_calc.io.invoice_csv import invoice_csv
 from obc_calc.io.invoice_excel import invoice_workbook
 from obc_calc.io.results_file import ReadOptions, read_results
 from obc_calc.io.user_file import read_file
@@ -60,10 +51,7 @@ def column_map(pairs: list[str]) -> dict[str, str]:
 
 
 def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as error:
-        raise DealError([Problem("", f"cannot write the file ({error.strerror})")], path) from None
+    write_output(path, "file", lambda target: Path(target).write_bytes(data))
 
 
 def _period(text: str) -> str:
@@ -71,41 +59,6 @@ def _period(text: str) -> str:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return text
-
-
-def _price(price: float | None) -> str:
-    if price is None:
-        return ""
-    price = excel_number(price)
-    # A price that is not whole cents shows 4 places: $13,333.33 x 3 would not make the $40,000 paid.
-    return money(price) if cents(price) == price else f"${price:,.4f}"
-
-
-def invoice_text(invoice: Invoice) -> str:
-    """The invoice for a terminal; control codes in user text (names, the period) cannot reach it."""
-    commitments = "met" if invoice.commitments_met else "missed"
-    lines = [
-        f"Invoice: {invoice.deal_name}",
-        f"Period {invoice.period}; date {invoice.invoice_date.isoformat()}; results {invoice.source}",
-        f"{invoice.students_served:,} of {invoice.students_in_file:,} students in the file served; "
-        f"missing values {invoice.missing_rule}; commitments {commitments}",
-        "",
-    ]
-    rows = [["Outcome", "Eligible", "Achievers", "Rate", "Threshold", "Price", "Payment"]]
-    for line in invoice.outcomes:
-        rows.append([line.name, f"{line.eligible:,}", f"{line.achievers:,}", percent(line.rate),
-                     line.threshold, _price(line.price), money(line.payment)])
-    rows += [["Base", "", "", "", "", "", money(invoice.base_due)],
-             ["Total due", "", "", "", "", "", money(invoice.total_due)]]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    if invoice.notes:
-        lines += ["", "Notes:"] + [f"- {note}" for note in invoice.notes]
-    return terminal_safe("\n".join(lines))
 
 
 def add_command(commands) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.model import Deal, Outcome
-from obc_calc.core.rules import full_payout_share, outcome_payment
 
 SHARE_LOW = 0.05  # below this the incentive is too small to matter (Results for America)
 SHARE_HIGH = 0.60  # above this the provider may not be able to run the program
@@ -67,12 +67,13 @@ def share_flags(share: float) -> list[Flag]:
 
 def expected_payout_share(outcome: Outcome) -> float:
     """The share of its allocation an outcome pays at its expected rate."""
-    return float(outcome_payment(outcome, 1.0, outcome.expected_rate))
+    return float(BASES[outcome.basis].pay(outcome, 1.0, outcome.expected_rate))
 
 
 def outcome_flags(deal: Deal, outcome: Outcome) -> list[Flag]:
     flags = []
-    if outcome.basis == "cohort_threshold":
+    record = BASES[outcome.basis]
+    if record.step_at_target:
         gap = round(outcome.expected_rate - outcome.target_rate, 9)  # 0.55 - 0.4 is 0.15000000000000002
         if gap > COHORT_GAP:
             flags.append(_easy(outcome, f"its target ({outcome.target_rate:.0%}) is far below the "
@@ -86,10 +87,11 @@ def outcome_flags(deal: Deal, outcome: Outcome) -> list[Flag]:
             flags.append(_easy(outcome, f"it is expected to pay {paid:.0%} of its allocation"))
         elif paid < HARD_PAYOUT:
             flags.append(_hard(outcome, f"it is expected to pay only {paid:.0%} of its allocation"))
-    if full_payout_share(outcome) < 1.0:
+    top = record.full_payout_share(outcome)
+    if top < 1.0:
         flags.append(Flag(
             "info", "tier_cap_below_full",
-            f"{outcome.name}: the top tier pays {full_payout_share(outcome):.0%}, so this outcome "
+            f"{outcome.name}: the top tier pays {top:.0%}, so this outcome "
             "can never pay its whole allocation, yet the maximum still includes it.",
         ))
     return flags

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from obc_calc.core.bases import NAMES as BASIS_NAMES
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_MONEY, MAX_STUDENTS, has_control_characters
 from obc_calc.core.model_rules import (
@@ -84,10 +85,10 @@ StudentCount = Annotated[Whole, _below(MAX_STUDENTS)]
 YesNo = Annotated[bool, Strict()]
 # Surrounding spaces are stripped, so "Growth " and "Growth" are one name everywhere.
 Name = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_plain_name)]
-Basis = Literal["per_student", "cohort_threshold", "tiered", "linear"]
+Basis = Literal[BASIS_NAMES]  # the names in obc_calc.core.bases' table, in its order
 DataSource = Literal["district", "provider", "third_party"]
 
-BASES: tuple[str, ...] = ("per_student", "cohort_threshold", "tiered", "linear")
+BASES: tuple[str, ...] = BASIS_NAMES  # the names only, for pickers; the records are core.bases.BASES
 DATA_SOURCES: tuple[str, ...] = ("district", "provider", "third_party")
 _START = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

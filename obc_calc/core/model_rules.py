@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.beta import width_problem
 from obc_calc.core.errors import Problem
 from obc_calc.core.limits import (
@@ -35,12 +36,7 @@ RESULTS_FILE_NAMES = ("student_id", "served", "group")
 RESERVED_OUTCOME_NAMES = EXPORT_NAMES + RESULTS_FILE_NAMES
 RESERVED_SCENARIO_NAMES = ("Expected", "Floor", "Maximum")
 # Which optional outcome fields each basis reads; any other is a mistake worth reporting.
-BASIS_FIELDS: dict[str, tuple[str, ...]] = {
-    "per_student": (),
-    "cohort_threshold": ("target_rate",),
-    "tiered": ("tiers",),
-    "linear": ("floor_rate", "target_rate"),
-}
+BASIS_FIELDS: dict[str, tuple[str, ...]] = {name: b.fields for name, b in BASES.items()}
 # The lists (and the rates object) that grow with a deal; no other list or object holds more
 # than the largest of these, so that is the limit for any other.
 COUNT_LIMITS = {"outcomes": MAX_OUTCOMES, "scenarios": MAX_SCENARIOS, "commitments": MAX_COMMITMENTS,
@@ -202,26 +198,27 @@ def _rate_range_problems(outcome: Outcome, path: str) -> list[Problem]:
 
 def _basis_field_problems(outcome: Outcome, path: str) -> list[Problem]:
     problems = []
-    wanted = BASIS_FIELDS[outcome.basis]
+    record = BASES[outcome.basis]
     for field in ("target_rate", "floor_rate", "tiers"):
         given = getattr(outcome, field) is not None
-        if given and field not in wanted:
+        if given and field not in record.fields:
             problems.append(Problem(f"{path}.{field}", f"a {outcome.basis} outcome does not use it"))
-        if not given and field in wanted and field != "floor_rate":
+        if not given and field in record.required:
             problems.append(Problem(f"{path}.{field}", f"a {outcome.basis} outcome needs it"))
-    if outcome.target_rate is not None and outcome.target_rate == 0 and "target_rate" in wanted:
+    if outcome.target_rate is not None and outcome.target_rate == 0 and "target_rate" in record.fields:
         problems.append(Problem(
             f"{path}.target_rate",
             "a target of 0% pays at zero achievement; put that money in the base instead",
         ))
-    if outcome.basis == "linear" and outcome.target_rate is not None:
+    # A floor is read below a target: it must leave room to rise.
+    if "floor_rate" in record.fields and outcome.target_rate is not None:
         floor = outcome.floor_rate or 0.0
         if floor >= outcome.target_rate:
             problems.append(Problem(
                 f"{path}.floor_rate",
                 f"the floor ({floor:.0%}) must be below the target ({outcome.target_rate:.0%})",
             ))
-    if outcome.basis == "tiered" and outcome.tiers is not None:
+    if "tiers" in record.fields and outcome.tiers is not None:
         problems += _tier_problems(outcome.tiers, f"{path}.tiers")
     return problems
 

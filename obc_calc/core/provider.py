@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from obc_calc.core.limits import terminal_safe
 from obc_calc.core.model import Deal, Scenario
+from obc_calc.core.money import money, percent
 from obc_calc.core.pricing import check_dollars, per_pupil_price
 from obc_calc.core.scenarios import ScenarioResult, all_scenarios, evaluate, expected
 from obc_calc.core.schedule import monthly_schedule
@@ -116,3 +118,35 @@ def max_shortfall(deal: Deal, cost: DeliveryCost) -> float:
 def worst_month(flow: pd.DataFrame) -> str:
     """The month of a cash flow (from cash_flow) in which the shortfall is largest; the first such month."""
     return str(flow["Month"].iloc[int(flow["Shortfall"].to_numpy().argmax())])
+
+
+def provider_figures(deal: Deal, cost: DeliveryCost) -> dict:
+    """The provider's view of a deal as JSON-ready data: break-even, shortfall and each scenario."""
+    return {
+        "deal": deal.name,
+        "cost_fixed": cost.fixed,
+        "cost_per_student": cost.per_student,
+        "break_even_rate": break_even_rate(deal, cost),
+        "max_shortfall": max_shortfall(deal, cost),
+        "scenarios": [s.to_dict() for s in provider_scenarios(deal, cost)],
+    }
+
+
+def provider_text(figures: dict) -> str:
+    """provider_figures for a terminal: the deal's and scenarios' names are user text, so control codes go."""
+    rate = figures["break_even_rate"]
+    lines = [
+        f"{figures['deal']}: the provider's view",
+        f"Delivery cost: {money(figures['cost_fixed'])} fixed"
+        f" + {money(figures['cost_per_student'])} per student served",
+        "Break-even achievement rate (every outcome): "
+        + (percent(rate, 2) if rate is not None else "none: even full achievement does not cover the cost"),
+        f"Largest cash shortfall to finance (expected case): {money(figures['max_shortfall'])}",
+        "",
+    ]
+    width = max(len(s["name"]) for s in figures["scenarios"])
+    lines.append(f"{'Scenario'.ljust(width)}  {'Revenue':>15}  {'Cost':>15}  {'Margin':>15}")
+    for s in figures["scenarios"]:
+        lines.append(f"{s['name'].ljust(width)}  {money(s['revenue']):>15}  {money(s['cost']):>15}  "
+                     f"{money(s['margin']):>15}")
+    return terminal_safe("\n".join(lines))

@@ -1,15 +1,21 @@
-"""A deal's headline figures, as a dict for JSON and as a plain-text table for people."""
+"""What the calculator reports, as a dict for JSON and as plain text for people: a deal's headline
+figures, and a settled invoice (obc_calc.io.invoice_csv writes the invoice's table as CSV)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+import pandas as pd
 
 from obc_calc.core.flags import Flag, deal_flags
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.model import Deal
+
+# Moved to obc_calc.core.money; still imported from here by ui and some tests.
+from obc_calc.core.money import cents as cents
+from obc_calc.core.money import excel_number, money, percent, unit_price
 from obc_calc.core.scenarios import ScenarioResult, evaluate, expected, floor, maximum
+from obc_calc.core.settle import Invoice, OutcomeLine
 
 
 @dataclass(frozen=True)
@@ -53,38 +59,8 @@ def deal_report(deal: Deal) -> DealReport:
     )
 
 
-def cents(amount: float, places: int = 2) -> float:
-    """Round as Excel's ROUND and invoices do: halves away from zero ($0.625 -> $0.63), on the
-    15 significant digits Excel keeps, so the app, the CLI and the workbooks agree."""
-    if not math.isfinite(amount) or abs(amount) >= 1e15:
-        # No cents among 15 significant digits (and Decimal's 28 digits could not hold them).
-        return float(f"{amount:.15g}")
-    step = Decimal(1).scaleb(-places)
-    return float(Decimal(f"{amount:.15g}").quantize(step, rounding=ROUND_HALF_UP))
-
-
-def cents_down(amount: float) -> float:
-    """Cut to the cent, as Excel's ROUNDDOWN does on its 15 significant digits: a line capped at
-    an allocation of $33.333... pays $33.33, so capped lines never add up past the pool."""
-    if not math.isfinite(amount) or abs(amount) >= 1e15:
-        return float(f"{amount:.15g}")
-    return float(Decimal(f"{amount:.15g}").quantize(Decimal("0.01"), rounding=ROUND_DOWN))
-
-
-def money(value: float | None, with_cents: bool = True) -> str:
-    """Dollars with thousands separators: -$1,234.56, or whole dollars without cents."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    places = 2 if with_cents else 0
-    rounded = cents(value, places)
-    return f"{'-' if rounded < 0 else ''}${abs(rounded):,.{places}f}"
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:.{digits}%}"
-
-
-def _table(rows: list[list[str]]) -> list[str]:
+def text_table(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as aligned lines: the first column left, the others right, a rule under the header."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
@@ -117,10 +93,106 @@ def report_text(report: DealReport) -> str:
             + [money(r.total), money(r.cost_per_student_served), money(r.district_savings),
                percent(r.pool_earned_share)]
         )
-    lines += _table(rows)
+    lines += text_table(rows)
     lines.append("")
     if not report.flags:
         lines.append("No flags.")
     for flag in report.flags:
         lines.append(f"[{flag.level}] {flag.code}: {flag.message}")
+    return terminal_safe("\n".join(lines))
+
+
+# --- the invoice -----------------------------------------------------------------------------
+
+
+def invoice_to_dict(invoice: Invoice) -> dict:
+    return {
+        "deal": invoice.deal_name,
+        "period": invoice.period,
+        "date": invoice.invoice_date.isoformat(),
+        "source": invoice.source,
+        "students_in_file": invoice.students_in_file,
+        "students_served": invoice.students_served,
+        "min_sessions": invoice.min_sessions,
+        "missing_rule": invoice.missing_rule,
+        "commitments_met": invoice.commitments_met,
+        "base_due": invoice.base_due,
+        "outcomes": [_line_to_dict(line) for line in invoice.outcomes],
+        "performance_due": invoice.performance_due,
+        "total_due": invoice.total_due,
+        "excluded": [_excluded_to_dict(line) for line in invoice.outcomes],
+        "notes": list(invoice.notes),
+    }
+
+
+def _line_to_dict(line: OutcomeLine) -> dict:
+    return {
+        "name": line.name,
+        "basis": line.basis,
+        "threshold": line.threshold,
+        "eligible": line.eligible,
+        "achievers": line.achievers,
+        "rate": line.rate,
+        "price": None if line.price is None else excel_number(line.price),
+        "allocation": cents(line.allocation),
+        "payment": line.payment,
+    }
+
+
+def _excluded_to_dict(line: OutcomeLine) -> dict:
+    return {
+        "name": line.name,
+        "count": line.not_served + line.left_out,
+        "not_served": line.not_served,
+        "missing_value": line.missing,
+        "left_out_missing": line.left_out,
+        "counted_not_achieved": line.counted_not_achieved,
+        "reason": _excluded_reason(line),
+    }
+
+
+def _excluded_reason(line: OutcomeLine) -> str:
+    parts = []
+    if line.not_served:
+        parts.append(f"{line.not_served:,} not served")
+    if line.left_out:
+        parts.append(f"{line.left_out:,} served with no value (rule: excluded)")
+    return "; ".join(parts) if parts else "none left out"
+
+
+def invoice_table(invoice: Invoice) -> pd.DataFrame:
+    """The invoice's lines as a table: each outcome, then the base and the total due."""
+    rows = [
+        {
+            "Line": line.name, "Eligible": line.eligible, "Achievers": line.achievers, "Rate": line.rate,
+            "Threshold": line.threshold, "Missing": line.missing, "Left out": line.not_served + line.left_out,
+            "Price": line.price, "Amount": line.payment,
+        }
+        for line in invoice.outcomes
+    ]
+    rows.append({"Line": "Base", "Eligible": invoice.students_served, "Amount": invoice.base_due})
+    rows.append({"Line": "Total due", "Amount": invoice.total_due})
+    return pd.DataFrame(rows, columns=["Line", "Eligible", "Achievers", "Rate", "Threshold", "Missing",
+                                       "Left out", "Price", "Amount"])
+
+
+def invoice_text(invoice: Invoice) -> str:
+    """The invoice for a terminal; control codes in user text (names, the period) cannot reach it."""
+    commitments = "met" if invoice.commitments_met else "missed"
+    lines = [
+        f"Invoice: {invoice.deal_name}",
+        f"Period {invoice.period}; date {invoice.invoice_date.isoformat()}; results {invoice.source}",
+        f"{invoice.students_served:,} of {invoice.students_in_file:,} students in the file served; "
+        f"missing values {invoice.missing_rule}; commitments {commitments}",
+        "",
+    ]
+    rows = [["Outcome", "Eligible", "Achievers", "Rate", "Threshold", "Price", "Payment"]]
+    for line in invoice.outcomes:
+        rows.append([line.name, f"{line.eligible:,}", f"{line.achievers:,}", percent(line.rate),
+                     line.threshold, unit_price(line.price), money(line.payment)])
+    rows += [["Base", "", "", "", "", "", money(invoice.base_due)],
+             ["Total due", "", "", "", "", "", money(invoice.total_due)]]
+    lines += text_table(rows)
+    if invoice.notes:
+        lines += ["", "Notes:"] + [f"- {note}" for note in invoice.notes]
     return terminal_safe("\n".join(lines))

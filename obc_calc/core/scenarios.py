@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.model import Deal, Scenario
-from obc_calc.core.rules import outcome_payment
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def evaluate(deal: Deal, scenario: Scenario) -> ScenarioResult:
         rate = scenario.rates.get(outcome.name, outcome.expected_rate)
         allocation = deal.allocation(outcome)
         if scenario.commitments_met:
-            payment = float(outcome_payment(outcome, allocation, rate, served_fraction))
+            payment = float(BASES[outcome.basis].pay(outcome, allocation, rate, served_fraction))
         else:
             payment = allocation  # the district broke its side: the full contract value is due
         achievers = rate * deal.eligible(outcome) * served_fraction

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.model import Deal, Outcome, Scenario
-from obc_calc.core.rules import outcome_payment
 from obc_calc.core.scenarios import evaluate, expected
 
 DEFAULT_HALF_RANGE = 0.1
@@ -69,5 +69,5 @@ def payment_sweep(deal: Deal, outcome_name: str, rates=None) -> pd.DataFrame:
     """The outcome's payment at each rate (default SWEEP_RATES), every planned student served."""
     outcome = deal.outcome_named(outcome_name)
     rates = SWEEP_RATES if rates is None else np.asarray(rates, dtype=float)
-    payments = outcome_payment(outcome, deal.allocation(outcome), rates)
+    payments = BASES[outcome.basis].pay(outcome, deal.allocation(outcome), rates)
     return pd.DataFrame({"rate": rates, "payment": payments})

@@ -4,25 +4,28 @@ Counting is ours. A per-student outcome pays its price for each achiever counted
 that says "12 achievers" must pay for 12; the other bases and the base are the scenarios' rules,
 priced by `evaluate` at the measured rates (docs/settle-up.md says why). Each line is rounded to
 the cent, half up as Excel's ROUND does, and the totals add the rounded lines, as invoices do.
+
+The invoice's views (JSON, text, table) are in obc_calc.core.report; its CSV in obc_calc.io.invoice_csv.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from obc_calc.core.errors import DealError, Problem
-from obc_calc.core.limits import FORMULA_STARTS, MAX_NAME_CHARS, has_control_characters, shown, terminal_safe
+from obc_calc.core.limits import MAX_NAME_CHARS, has_control_characters, shown, terminal_safe
 from obc_calc.core.model import Deal, Outcome, Scenario
-from obc_calc.core.report import cents, cents_down
+from obc_calc.core.money import cents, cents_down
+from obc_calc.core.money import excel_number as excel_number  # still imported from here by io/invoice_excel
 from obc_calc.core.scenarios import ScenarioResult, evaluate
-from obc_calc.io.results_file import ResultsTable
+
+if TYPE_CHECKING:  # read by obc_calc.io.results_file; core imports no file format
+    from obc_calc.io.results_file import ResultsTable
 
 MISSING_RULES = ("excluded", "not_achieved")
 
@@ -80,12 +83,6 @@ class Invoice:
     @property
     def total_due(self) -> float:
         return cents(self.base_due + self.performance_due)
-
-
-def excel_number(value: float) -> float:
-    """A number as a workbook keeps it, with 15 significant digits: a threshold as the criterion
-    (">="&cell) reads it, a price as the invoice shows it ($142, not $142.00000000000003)."""
-    return float(f"{value:.15g}")
 
 
 def price_per_achiever(deal: Deal, outcome: Outcome) -> float | None:
@@ -247,102 +244,10 @@ def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
     return notes
 
 
-# --- outputs ---------------------------------------------------------------------------------
+def __getattr__(name: str):
+    # invoice_csv moved to obc_calc.io.invoice_csv; app_pages/settle_up.py still imports it from here.
+    if name == "invoice_csv":
+        from obc_calc.io.invoice_csv import invoice_csv
 
-
-def invoice_to_dict(invoice: Invoice) -> dict:
-    return {
-        "deal": invoice.deal_name,
-        "period": invoice.period,
-        "date": invoice.invoice_date.isoformat(),
-        "source": invoice.source,
-        "students_in_file": invoice.students_in_file,
-        "students_served": invoice.students_served,
-        "min_sessions": invoice.min_sessions,
-        "missing_rule": invoice.missing_rule,
-        "commitments_met": invoice.commitments_met,
-        "base_due": invoice.base_due,
-        "outcomes": [
-            {
-                "name": line.name,
-                "basis": line.basis,
-                "threshold": line.threshold,
-                "eligible": line.eligible,
-                "achievers": line.achievers,
-                "rate": line.rate,
-                "price": None if line.price is None else excel_number(line.price),
-                "allocation": cents(line.allocation),
-                "payment": line.payment,
-            }
-            for line in invoice.outcomes
-        ],
-        "performance_due": invoice.performance_due,
-        "total_due": invoice.total_due,
-        "excluded": [
-            {
-                "name": line.name,
-                "count": line.not_served + line.left_out,
-                "not_served": line.not_served,
-                "missing_value": line.missing,
-                "left_out_missing": line.left_out,
-                "counted_not_achieved": line.counted_not_achieved,
-                "reason": _excluded_reason(line),
-            }
-            for line in invoice.outcomes
-        ],
-        "notes": list(invoice.notes),
-    }
-
-
-def _excluded_reason(line: OutcomeLine) -> str:
-    parts = []
-    if line.not_served:
-        parts.append(f"{line.not_served:,} not served")
-    if line.left_out:
-        parts.append(f"{line.left_out:,} served with no value (rule: excluded)")
-    return "; ".join(parts) if parts else "none left out"
-
-
-def invoice_table(invoice: Invoice) -> pd.DataFrame:
-    """The invoice's lines as a table: each outcome, then the base and the total due."""
-    rows = [
-        {
-            "Line": line.name, "Eligible": line.eligible, "Achievers": line.achievers, "Rate": line.rate,
-            "Threshold": line.threshold, "Missing": line.missing, "Left out": line.not_served + line.left_out,
-            "Price": line.price, "Amount": line.payment,
-        }
-        for line in invoice.outcomes
-    ]
-    rows.append({"Line": "Base", "Eligible": invoice.students_served, "Amount": invoice.base_due})
-    rows.append({"Line": "Total due", "Amount": invoice.total_due})
-    return pd.DataFrame(rows, columns=["Line", "Eligible", "Achievers", "Rate", "Threshold", "Missing",
-                                       "Left out", "Price", "Amount"])
-
-
-def invoice_csv(invoice: Invoice) -> str:
-    """The invoice as CSV, one row per line. Every field is quoted and text that a spreadsheet would
-    run as a formula starts with an apostrophe; numbers stay plain numbers."""
-    table = invoice_table(invoice)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(["Period", "Date", *table.columns])
-    for row in table.to_dict("records"):
-        amount = f"{row.pop('Amount'):.2f}"
-        cells = [_csv_cell(value) for value in row.values()]
-        writer.writerow([_csv_text(invoice.period), invoice.invoice_date.isoformat(), *cells, amount])
-    return out.getvalue()
-
-
-def _csv_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_cell(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, str):
-        return _csv_text(value)
-    if isinstance(value, float):
-        # As a spreadsheet keeps it; counts come back as floats from a table with gaps.
-        return f"{value:.15g}"
-    return str(value)
+        return invoice_csv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

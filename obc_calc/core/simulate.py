@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.beta import beta_shape
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.model import Deal
-from obc_calc.core.rules import outcome_payment
 from obc_calc.core.scenarios import base_due
 
 CHUNK = 65_536
@@ -218,7 +218,7 @@ def _pay_block(deal: Deal, plan: _Plan, draws: _Draws, n: int) -> tuple[np.ndarr
     for outcome, rate in zip(deal.outcomes, rates, strict=True):
         allocation = deal.allocation(outcome)
         drawn = outcome.expected_rate if rate is None else rate
-        payment = outcome_payment(outcome, allocation, drawn, served_fraction)
+        payment = BASES[outcome.basis].pay(outcome, allocation, drawn, served_fraction)
         if draws.missed is not None:  # the district broke its side: every full allocation is due
             payment = np.where(draws.missed, allocation, payment)
         payments.append(np.broadcast_to(payment, (n,)))

@@ -24,9 +24,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from obc_calc.core.bases import BASES, Refs
 from obc_calc.core.limits import FORMULA_STARTS
 from obc_calc.core.model import Deal, Outcome
-from obc_calc.core.rules import RATE_TOLERANCE, describe_basis
 from obc_calc.core.settle import Invoice, excel_number
 from obc_calc.io.results_file import ResultsTable
 
@@ -213,7 +213,7 @@ def _write_outcome(sheet: _Sheet, row: int, outcome: Outcome, served_test: str, 
     achieved = f'">="&{ref["Threshold"]}' if measured else "1"
     # The deal's own count; left to follow the students input when the outcome is open to all.
     in_deal = outcome.eligible_students or _Formula(f"={B['students']}")
-    per_student = outcome.basis == "per_student"
+    record = BASES[outcome.basis]
     missing_rule = f'IF({B["missing"]}="excluded",{ref["Missing"]},0)'
     earned = f'ROUND(IF({B["commitments"]}="yes",{_pay(outcome, ref)},{ref["Allocation"]}),2)'
     payment = f'=MIN({earned},ROUNDDOWN({ref["Allocation"]},2))'
@@ -224,16 +224,16 @@ def _write_outcome(sheet: _Sheet, row: int, outcome: Outcome, served_test: str, 
         "Weight": (outcome.weight, PERCENT),
         "Allocation": (_Formula(f"={B['pool']}*{ref['Weight']}/SUM({weights})"), MONEY),
         "Eligible in deal": (in_deal, "#,##0"),
-        "Price per achiever": (_Formula(f"={ref['Allocation']}/{ref['Eligible in deal']}") if per_student
+        "Price per achiever": (_Formula(f"={ref['Allocation']}/{ref['Eligible in deal']}") if record.per_head
                                else None, PRICE),
         "Missing": (_Formula(f'=COUNTIFS({served_test},{values},"")'), "#,##0"),
         "Eligible": (_Formula(f"={B['served']}-{missing_rule}"), "#,##0"),
         "Achievers": (_Formula(f"=COUNTIFS({served_test},{values},{achieved})"), "#,##0"),
         "Rate": (_Formula(f"=IF({ref['Eligible']}=0,0,{ref['Achievers']}/{ref['Eligible']})"), PERCENT),
         "Target rate": (outcome.target_rate, PERCENT),
-        "Floor rate": (outcome.floor_rate or 0.0 if outcome.basis == "linear" else None, PERCENT),
+        "Floor rate": (outcome.floor_rate or 0.0 if "floor_rate" in record.fields else None, PERCENT),
         "Payment": (_Formula(payment), MONEY),
-        "How it pays": (describe_basis(outcome), None),
+        "How it pays": (record.describe(outcome), None),
     }
     for name, (value, number_format) in cells.items():
         if value is not None:
@@ -241,19 +241,16 @@ def _write_outcome(sheet: _Sheet, row: int, outcome: Outcome, served_test: str, 
 
 
 def _pay(outcome: Outcome, ref: dict[str, str]) -> str:
-    """The basis rule as an Excel expression, in the same operation order as the core's settle and rules."""
-    allocation, rate, target, floor = ref["Allocation"], ref["Rate"], ref["Target rate"], ref["Floor rate"]
-    edge = f"-{RATE_TOLERANCE:.0E}"  # a rate at a target or tier edge counts as reaching it
-    if outcome.basis == "per_student":
-        return f"MIN({allocation},{ref['Price per achiever']}*{ref['Achievers']})"
-    if outcome.basis == "cohort_threshold":
-        return f"IF({rate}>={target}{edge},{allocation},0)"
-    if outcome.basis == "tiered":
-        level = "0"
-        for tier in outcome.tiers or []:
-            level = f"IF({rate}>={tier.min_rate!r}{edge},{tier.payout!r},{level})"
-        return f"{allocation}*{level}"
-    return f"{allocation}*MAX(0,MIN(1,({rate}-{floor})/({target}-{floor})))"
+    """The basis rule as an Excel expression, in the same operation order as the core's settle and bases."""
+    record = BASES[outcome.basis]
+    if record.per_head:  # settle pays the price for each achiever it counts, up to the allocation
+        return f"MIN({ref['Allocation']},{ref['Price per achiever']}*{ref['Achievers']})"
+    refs = Refs(
+        allocation=ref["Allocation"], rate=ref["Rate"], served=f"({B['served']}/{B['students']})",
+        target=ref["Target rate"], floor=ref["Floor rate"],
+        tiers=tuple((repr(t.min_rate), repr(t.payout)) for t in outcome.tiers or []),
+    )
+    return record.formula(refs)
 
 
 def _write_totals(sheet: _Sheet, first: int, last: int) -> None:

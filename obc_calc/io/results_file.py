@@ -24,8 +24,8 @@ from obc_calc.core.model import Deal
 from obc_calc.core.model_rules import name_key as fold  # headers match names as uniqueness does
 from obc_calc.io.results_checks import MAX_PROBLEMS as MAX_PROBLEMS  # the callers' cap on messages
 from obc_calc.io.results_checks import ValueChecks
-from obc_calc.io.user_file import check_size, csv_separator, long_text, utf8_bytes
-from obc_calc.io.xlsx_reader import HEADER_SEARCH_ROWS, Book, find_table, short, table_kind, table_rows
+from obc_calc.io.user_file import check_size, csv_separator, long_text, table_kind, utf8_bytes
+from obc_calc.io.xlsx_reader import HEADER_SEARCH_ROWS, Book, find_table, short, table_rows
 
 ID = "student_id"
 SERVED = "served"

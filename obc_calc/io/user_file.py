@@ -1,4 +1,6 @@
-"""A user's file: its bytes read within the size limit, and CSV text decoded by one rule.
+"""A user's file, the one byte reader for every file format: its bytes read within the size limit,
+what kind of file the first bytes say it is (sniff, table_kind), one "cannot read the file" message,
+and CSV text decoded by one rule (utf8_bytes; decoded_text for the text itself).
 
 The encoding rule for CSV files (results files and rate cards):
 
@@ -34,6 +36,41 @@ _FIRST_LINE = re.compile(rb"[\r\n]*([^\n]*)")
 _WIDE = {s: re.compile(rb"^(?:[^\n%b]*+%b){%d}" % (s, s, MAX_COLUMNS), re.MULTILINE) for s in SEPARATORS}
 
 
+OLD_XLS = "this is an old-style .xls workbook; save it as .xlsx or CSV and upload that"
+CANNOT_READ = "cannot read the file"
+
+
+def unreadable(reason: str) -> Problem:
+    """The one message for a file that cannot be read: 'cannot read the file: <reason>'."""
+    return Problem("", f"{CANNOT_READ}: {reason}")
+
+
+def unopenable(error: OSError) -> Problem:
+    """The same message for a file the system cannot open: 'cannot read the file (<reason>)'."""
+    return Problem("", f"{CANNOT_READ} ({error.strerror})")
+
+
+def sniff(data: bytes) -> str:
+    """What the first bytes say a file is: 'xlsx' (a zip archive), 'xls' (old OLE2) or 'text'."""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    return "text"
+
+
+def table_kind(data: bytes, filename: str) -> str:
+    """'xlsx' or 'text' for a file holding a table; DealError for an old .xls, or a file named .xlsx
+    that is not one."""
+    kind = sniff(data)
+    if kind == "xls":
+        raise DealError([Problem("", OLD_XLS)], filename)
+    if kind == "text" and filename.lower().endswith((".xlsx", ".xlsm")):
+        reason = "it is not an Excel workbook (.xlsx), though its name says so"
+        raise DealError([unreadable(reason)], filename)
+    return kind
+
+
 def too_big(size: int, limit: int, what: str = "file") -> Problem:
     return Problem("", f"the {what} is {size:,} bytes; the calculator reads at most {limit:,}")
 
@@ -56,7 +93,7 @@ def read_file(path: str | Path, source: str, limit: int = MAX_FILE_BYTES, what: 
                 raise DealError([too_big(size, limit, what)], source)
             data = handle.read(limit + 1)  # the file may have grown since
     except OSError as error:
-        raise DealError([Problem("", f"cannot read the file ({error.strerror})")], source) from None
+        raise DealError([unopenable(error)], source) from None
     check_size(data, source, limit, what)
     return data
 
@@ -80,6 +117,11 @@ def utf8_bytes(data: bytes, source: str, what: str) -> bytes:
     if b"\x00" in utf8:  # a binary file can be valid UTF-8 and still not be text
         raise DealError([_undecodable(utf8, utf8.index(b"\x00"), "text", what)], source)
     return utf8
+
+
+def decoded_text(data: bytes, source: str, what: str) -> str:
+    """The file's text, decoded by the rule in the module docstring (see utf8_bytes)."""
+    return utf8_bytes(data, source, what).decode("utf-8")
 
 
 def _decode(data: bytes, encoding: str, source: str, what: str) -> str:

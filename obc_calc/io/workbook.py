@@ -9,7 +9,8 @@ Conventions a budget office knows: inputs in blue on a light fill; cells that fo
 cell until someone types over them (a scenario rate left at the expected rate, eligible students
 left at all students) in green on the same fill; everything else is a formula. Formulas refer
 to cells and defined names only, never to user text, so a name can hold any characters.
-The import (obc_calc.io.workbook_import) reads the same labels and headers, defined here.
+The import (obc_calc.io.workbook_import) reads the same labels and headers, defined in
+obc_calc.io.workbook_layout; the Schedule sheet is built in obc_calc.io.workbook_schedule.
 """
 
 from __future__ import annotations
@@ -19,20 +20,46 @@ from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter as col
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.cell_range import MultiCellRange
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from obc_calc.core.bases import BASES, Refs
 from obc_calc.core.flags import deal_flags
-from obc_calc.core.model import BASES, DATA_SOURCES, Deal
-from obc_calc.core.rules import RATE_TOLERANCE
-from obc_calc.io.workbook_notes import COMMITMENT_HEADER as COMMITMENT_HEADER  # workbook_import reads it here
+from obc_calc.core.model import DATA_SOURCES, Deal
+from obc_calc.io.workbook_layout import (
+    BASE_BASES,
+    COMMITTED,
+    COUNT,
+    EXPECTED,
+    MONEY,
+    NO,
+    NOTES,
+    RATE,
+    RATE_CARD,
+    RATE_CARD_FORMATS,
+    RATE_CARD_INPUTS,
+    RATE_FIELDS,
+    RC,
+    SCENARIO,
+    SCENARIOS,
+    SCHEDULE,
+    SCHEDULE_HEADER_ROW,
+    SCHEDULE_MONTHS,
+    SERVED,
+    SUMMARY,
+    SUMMARY_FIRST_INPUT_ROW,
+    SUMMARY_INPUTS,
+    TOTAL_ROW_LABEL,
+    YES,
+    Layout,
+    define,
+    put,
+    tier_headers,
+    validate,
+)
 from obc_calc.io.workbook_notes import (
+    COMMITMENT_HEADER,
     HEADER_FONT,
     INPUT_FILL,
     INPUT_FONT,
-    LINK_FONT,
     SUMMARY_MEANINGS,
     TITLE_FONT,
     header_row,
@@ -42,159 +69,15 @@ from obc_calc.io.workbook_notes import (
     set_widths,
     text_width,
 )
+from obc_calc.io.workbook_schedule import schedule_sheet
 
-SUMMARY, RATE_CARD, SCENARIOS, SCHEDULE, NOTES = "Summary", "Rate Card", "Scenarios", "Schedule", "Notes"
-RC = "'Rate Card'"  # the sheet name as a formula writes it
-
-MONEY = '"$"#,##0.00'
-RATE = "0.0%"
-COUNT = "#,##0"
-FISCAL_YEAR = '"FY"0'
-TOL = f"{RATE_TOLERANCE:.0E}".replace("E-0", "E-")  # 1E-9, as Excel writes it
-
-# Summary inputs: (label in column A, defined name of the value cell in column B, number format).
-SUMMARY_INPUTS: tuple[tuple[str, str | None, str | None], ...] = (
-    ("Deal name", None, None),
-    ("District", None, None),
-    ("Provider", None, None),
-    ("Program", None, None),
-    ("Students", "Students", COUNT),
-    ("Total cost (not-to-exceed)", "TotalCost", MONEY),
-    ("Performance share", "PerformanceShare", RATE),
-    ("Base basis", "BaseBasis", None),
-    ("Term starts: year", "TermStartYear", "0"),
-    ("Term starts: month", "TermStartMonth", "0"),
-    ("Term months", "TermMonths", "0"),
-    ("Fiscal year starts in month", "FYStartMonth", "0"),
-    ("Base paid upfront", "BaseUpfrontShare", RATE),
-    # What the simulation varies; no formula here reads them.
-    ("Rate correlation (simulation)", None, "0.00"),
-    ("Students served, low (simulation)", None, COUNT),
-    ("Students served, high (simulation)", None, COUNT),
-    ("Chance commitments are missed (simulation)", None, RATE),
-)
-SUMMARY_FIRST_INPUT_ROW = 5
-BASE_BASES = ("fixed", "per_student")
-
-# Rate Card input columns (header, deal field); tier pairs and formula columns follow them.
-RATE_CARD_INPUTS: tuple[tuple[str, str], ...] = (
-    ("Outcome", "name"),
-    ("Metric", "metric"),
-    ("Threshold", "threshold"),
-    ("Threshold value", "threshold_value"),
-    ("Data source", "data_source"),
-    ("Basis", "basis"),
-    ("Weight", "weight"),
-    ("Expected rate", "expected_rate"),
-    ("Eligible students", "eligible_students"),
-    ("Target rate", "target_rate"),
-    ("Floor rate", "floor_rate"),
-    ("Paid in month", "paid_in_month"),
-    ("Rate low", "rate_low"),
-    ("Rate high", "rate_high"),
-)
-RATE_FIELDS = ("weight", "expected_rate", "target_rate", "floor_rate", "rate_low", "rate_high")
-RATE_CARD_FORMATS = {f: RATE for f in RATE_FIELDS} | {"eligible_students": COUNT, "paid_in_month": "0"}
-TIER_SLOTS = 3  # tier columns written even when no outcome needs them, so tiers can be added in Excel
-TOTAL_ROW_LABEL = "Total"  # reserved as an outcome name, so it cannot clash
-
-
-def tier_headers(slot: int) -> tuple[str, str]:
-    return f"Tier {slot} from", f"Tier {slot} pays"
-
-
-SCENARIO, SERVED, COMMITTED = "Scenario", "Students served", "Commitments met"
-SCENARIO_TOTALS = ("Base", "Performance", "Total", "Savings", "Cost per student served")
-EXPECTED = "Expected"
-YES, NO = "Yes", "No"
-
-SCHEDULE_MONTHS = 60  # the longest term a deal may have; rows past the term stay blank
-SCHEDULE_FISCAL_YEARS = 6  # 60 months touch at most six fiscal years
-SCHEDULE_HEADER_ROW = 6
-
-
-def payment_header(outcome_name: str) -> str:
-    return f"{outcome_name} payment"
-
-
-# ---------------------------------------------------------------- cell helpers
-
-
-def put(ws, row: int, column: int, value, number_format: str | None = None, style: str = "derived"):
-    cell = ws.cell(row, column, value)
-    if number_format:
-        cell.number_format = number_format
-    if style == "input":
-        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
-    elif style == "link":
-        cell.font, cell.fill = LINK_FONT, INPUT_FILL
-    return cell
-
-
-def validate(ws, cells: str, kind: str, values: tuple[str, ...] = (), minimum: int = 0,
-             maximum: int | None = None) -> None:
-    """Excel's data validation: rates stay in [0, 1], counts are whole, choices come from a list."""
-    if not cells:
-        return
-    if kind == "rate":
-        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
-                              error="Enter a rate between 0% and 100%.")
-    elif kind == "whole" and maximum is not None:
-        rule = DataValidation(type="whole", operator="between", formula1=str(minimum), formula2=str(maximum),
-                              error=f"Enter a whole number from {minimum} to {maximum}.")
-    elif kind == "whole":
-        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
-                              error=f"Enter a whole number of at least {minimum}.")
-    else:
-        rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
-                              error="Pick one of: " + ", ".join(values) + ".")
-    rule.allow_blank = True
-    rule.showErrorMessage = True
-    rule.sqref = MultiCellRange(cells)
-    ws.add_data_validation(rule)
-
-
-def define(wb: Workbook, name: str, sheet: str, cell: str) -> None:
-    quoted = f"'{sheet}'" if " " in sheet else sheet
-    column, row = cell.rstrip("0123456789"), cell[len(cell.rstrip("0123456789")):]
-    wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${column}${row}")
-
-
-# ---------------------------------------------------------------- layout
-
-
-class Layout:
-    """Where everything goes, so that each sheet's formulas can point at the others."""
-
-    def __init__(self, deal: Deal):
-        self.deal = deal
-        n = len(deal.outcomes)
-        self.tier_slots = max([TIER_SLOTS] + [len(o.tiers or []) for o in deal.outcomes])
-        # Rate Card
-        self.rc_headers = [h for h, _ in RATE_CARD_INPUTS]
-        for slot in range(1, self.tier_slots + 1):
-            self.rc_headers += list(tier_headers(slot))
-        self.rc_headers += ["Allocation", "Price per achieving student"]
-        self.rc_col = {h: col(i + 1) for i, h in enumerate(self.rc_headers)}
-        self.rc_first, self.rc_last = 2, 1 + n
-        self.rc_total_row = self.rc_last + 1
-        # Scenarios
-        names = [o.name for o in deal.outcomes]
-        self.sc_rate = [col(2 + j) for j in range(n)]
-        self.sc_served, self.sc_committed = col(2 + n), col(3 + n)
-        self.sc_pay = [col(4 + n + j) for j in range(n)]
-        totals = {h: col(4 + 2 * n + i) for i, h in enumerate(SCENARIO_TOTALS)}
-        self.sc_base, self.sc_perf, self.sc_total = totals["Base"], totals["Performance"], totals["Total"]
-        self.sc_headers = ([SCENARIO] + names + [SERVED, COMMITTED] + [payment_header(m) for m in names]
-                           + list(SCENARIO_TOTALS))
-        self.sc_last = 2 + len(deal.scenarios)
-
-    def rc(self, header: str, outcome_index: int) -> str:
-        """A Rate Card cell of one outcome, as another sheet's formula refers to it."""
-        return f"{RC}!${self.rc_col[header]}${self.rc_first + outcome_index}"
-
-
-# ---------------------------------------------------------------- sheets
+# The names obc_calc.io.workbook_import and the tests read here, wherever they are defined.
+__all__ = [
+    "COMMITMENT_HEADER", "COMMITTED", "EXPECTED", "NO", "NOTES", "RATE_CARD", "RATE_CARD_INPUTS", "SCENARIO",
+    "SCENARIOS", "SCHEDULE_HEADER_ROW", "SCHEDULE_MONTHS", "SERVED", "SUMMARY", "SUMMARY_INPUTS",
+    "TOTAL_ROW_LABEL", "YES", "build_workbook", "payment_formula", "save_workbook", "tier_headers",
+    "workbook_bytes",
+]
 
 
 def _summary(wb: Workbook, ws, lay: Layout) -> None:
@@ -287,8 +170,9 @@ def _rate_card(ws, lay: Layout) -> None:
         # a tolerance, so the allocations never add up to more than the pool.
         weights = f"${c['Weight']}${lay.rc_first}:${c['Weight']}${lay.rc_last}"
         put(ws, r, lay.rc_headers.index("Allocation") + 1, f"=Pool*{c['Weight']}{r}/SUM({weights})", MONEY)
+        per_head = ",".join(f'{c["Basis"]}{r}="{name}"' for name, b in BASES.items() if b.per_head)
         put(ws, r, lay.rc_headers.index("Price per achieving student") + 1,
-            f'=IF({c["Basis"]}{r}="per_student",{c["Allocation"]}{r}/{c["Eligible students"]}{r},"")', MONEY)
+            f'=IF(OR({per_head}),{c["Allocation"]}{r}/{c["Eligible students"]}{r},"")', MONEY)
     total = lay.rc_total_row
     put_text(ws, total, 1, TOTAL_ROW_LABEL).font = HEADER_FONT
     for header, number_format in (("Weight", RATE), ("Allocation", MONEY)):
@@ -300,7 +184,7 @@ def _rate_card(ws, lay: Layout) -> None:
     rate_columns += [c[h] for slot in range(1, lay.tier_slots + 1) for h in tier_headers(slot)]
     validate(ws, " ".join(f"{x}{first}:{x}{last}" for x in rate_columns), "rate")
     validate(ws, f"{c['Data source']}{first}:{c['Data source']}{last}", "list", DATA_SOURCES)
-    validate(ws, f"{c['Basis']}{first}:{c['Basis']}{last}", "list", BASES)
+    validate(ws, f"{c['Basis']}{first}:{c['Basis']}{last}", "list", tuple(BASES))
     validate(ws, f"{c['Eligible students']}{first}:{c['Eligible students']}{last}", "whole", minimum=1)
     validate(ws, f"{c['Paid in month']}{first}:{c['Paid in month']}{last}", "whole", minimum=1)
     widths = {i + 1: text_width(h, low=11, high=16) for i, h in enumerate(lay.rc_headers)}
@@ -312,22 +196,21 @@ def _rate_card(ws, lay: Layout) -> None:
 
 
 def payment_formula(lay: Layout, j: int, row: int) -> str:
-    """One outcome's payment in one Scenarios row, the four bases exactly as obc_calc.core.rules pays them."""
-    rate, served = f"{lay.sc_rate[j]}{row}", f"${lay.sc_served}{row}"
-    alloc, basis = lay.rc("Allocation", j), lay.rc("Basis", j)
-    target, floor = lay.rc("Target rate", j), lay.rc("Floor rate", j)
-    tiers = ",".join(
-        f"IF({rate}>={lay.rc(start, j)}-{TOL},{lay.rc(pays, j)},0)"
-        for start, pays in (tier_headers(slot) for slot in range(1, lay.tier_slots + 1))
+    """One outcome's payment in one Scenarios row: each basis's formula from obc_calc.core.bases,
+    chosen by the outcome's Basis cell."""
+    refs = Refs(
+        allocation=lay.rc("Allocation", j), rate=f"{lay.sc_rate[j]}{row}",
+        served=f"(${lay.sc_served}{row}/Students)", target=lay.rc("Target rate", j),
+        floor=lay.rc("Floor rate", j),
+        tiers=tuple((lay.rc(start, j), lay.rc(pays, j))
+                    for start, pays in map(tier_headers, range(1, lay.tier_slots + 1))),
     )
-    # Payouts never fall from tier to tier, so the highest tier reached pays the largest payout.
-    return (
-        f'=IF(${lay.sc_committed}{row}="{NO}",{alloc},'
-        f'IF({basis}="per_student",{alloc}*{rate}*({served}/Students),'
-        f'IF({basis}="cohort_threshold",IF({rate}>={target}-{TOL},{alloc},0),'
-        f'IF({basis}="tiered",{alloc}*MAX(0,{tiers}),'
-        f"{alloc}*MIN(1,MAX(0,({rate}-{floor})/({target}-{floor})))))))"
-    )
+    basis_cell = lay.rc("Basis", j)
+    # A basis the table does not know pays #N/A, not some other basis's payment.
+    chosen = "NA()"
+    for record in reversed(BASES.values()):
+        chosen = f'IF({basis_cell}="{record.name}",{record.formula(refs)},{chosen})'
+    return f'=IF(${lay.sc_committed}{row}="{NO}",{refs.allocation},{chosen})'
 
 
 def _scenario_row(ws, lay: Layout, row: int, name: str, rates: dict | None, served, committed) -> None:
@@ -380,75 +263,6 @@ def _scenarios(ws, lay: Layout) -> None:
     ws.freeze_panes = "B2"
 
 
-def _schedule(ws, lay: Layout) -> None:
-    deal = lay.deal
-    n = len(deal.outcomes)
-    names = [o.name for o in deal.outcomes]
-    scenario_names = f"{SCENARIOS}!$A$2:$A${lay.sc_last}"
-    put_text(ws, 1, 1, "Scenario shown")
-    put_input_text(ws, 1, 2, EXPECTED)
-    rule = DataValidation(type="list", formula1=scenario_names, showErrorMessage=True,
-                          error="Pick a scenario from the Scenarios sheet.")
-    rule.add("B1")
-    ws.add_data_validation(rule)
-    put_text(ws, 2, 1, "Its row among the scenarios")
-    put(ws, 2, 2, f"=MATCH($B$1,{scenario_names},0)")
-    put_text(ws, 3, 3, "Scenario amount")
-    put_text(ws, 4, 3, "Paid in month")
-    put(ws, 3, 4, f"=INDEX({SCENARIOS}!${lay.sc_base}$2:${lay.sc_base}${lay.sc_last},$B$2)", MONEY)
-    for j in range(n):
-        pay = lay.sc_pay[j]
-        put(ws, 3, 5 + j, f"=INDEX({SCENARIOS}!${pay}$2:${pay}${lay.sc_last},$B$2)", MONEY)
-        put(ws, 4, 5 + j, f"={lay.rc('Paid in month', j)}", "0")
-    top = SCHEDULE_HEADER_ROW
-    header_row(ws, top, ["Month of term", "Month", "Fiscal year", "Base"] + names + ["Total", "Cumulative"])
-    total_col, cum_col = col(5 + n), col(6 + n)
-    first, last = top + 1, top + SCHEDULE_MONTHS
-    for i in range(1, SCHEDULE_MONTHS + 1):
-        r = top + i
-        within = f"$A{r}<=TermMonths"
-        k = f"(TermStartYear*12+TermStartMonth-2+$A{r})"  # months since year 0, as obc_calc counts them
-        put(ws, r, 1, i)
-        put(ws, r, 2, f'=IF({within},INT({k}/12)&"-"&TEXT(MOD({k},12)+1,"00"),"")')
-        put(ws, r, 3, f'=IF({within},INT({k}/12)+IF(AND(FYStartMonth>1,MOD({k},12)+1>=FYStartMonth),1,0),"")',
-            FISCAL_YEAR)
-        base = f"$D$3*(1-BaseUpfrontShare)/TermMonths+IF($A{r}=1,$D$3*BaseUpfrontShare,0)"
-        put(ws, r, 4, f'=IF({within},{base},"")', MONEY)
-        for j in range(n):
-            c = col(5 + j)
-            put(ws, r, 5 + j, f'=IF({within},IF($A{r}={c}$4,{c}$3,0),"")', MONEY)
-        put(ws, r, 5 + n, f'=IF({within},SUM(D{r}:{col(4 + n)}{r}),"")', MONEY)
-        previous = f"{cum_col}{r - 1}+" if i > 1 else ""
-        put(ws, r, 6 + n, f'=IF({within},{previous}{total_col}{r},"")', MONEY)
-    _fiscal_years(ws, lay, 8 + n, first, last)
-    widths = {5 + j: text_width(m, low=14, high=24) for j, m in enumerate(names)}
-    set_widths(ws, {1: 26, 2: 12, 3: 12, 4: 16, 5 + n: 16, 6 + n: 16, 7 + n: 4} | widths)
-    ws.freeze_panes = f"A{first}"
-
-
-def _fiscal_years(ws, lay: Layout, left: int, first: int, last: int) -> None:
-    """The monthly table added up by fiscal year, in a table to its right."""
-    n = len(lay.deal.outcomes)
-    top = SCHEDULE_HEADER_ROW
-    header_row(ws, top, ["Fiscal year", "Base"] + [o.name for o in lay.deal.outcomes] + ["Total"], left)
-    fy = col(left)
-    years = f"$C${first}:$C${last}"
-    for k in range(SCHEDULE_FISCAL_YEARS):
-        r = top + 1 + k
-        label = f"=$C${first}" if k == 0 else f'=IF($C${first}+{k}<=MAX({years}),$C${first}+{k},"")'
-        put(ws, r, left, label, FISCAL_YEAR)
-        for i in range(n + 2):  # Base, each outcome, Total: monthly columns D onwards, not Cumulative
-            source = col(4 + i)
-            put(ws, r, left + 1 + i,
-                f'=IF(${fy}{r}="","",SUMIF({years},${fy}{r},{source}${first}:{source}${last}))', MONEY)
-    total_row = top + 1 + SCHEDULE_FISCAL_YEARS
-    put_text(ws, total_row, left, TOTAL_ROW_LABEL).font = HEADER_FONT
-    for i in range(n + 2):
-        c = col(left + 1 + i)
-        put(ws, total_row, left + 1 + i, f"=SUM({c}{top + 1}:{c}{total_row - 1})", MONEY).font = HEADER_FONT
-    ws.column_dimensions[fy].width = 12
-
-
 def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     """The deal's budget workbook (an openpyxl Workbook, not yet saved)."""
     lay = Layout(deal)
@@ -456,7 +270,7 @@ def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     _summary(wb, wb.active, lay)
     _rate_card(wb.create_sheet(RATE_CARD), lay)
     _scenarios(wb.create_sheet(SCENARIOS), lay)
-    _schedule(wb.create_sheet(SCHEDULE), lay)
+    schedule_sheet(wb.create_sheet(SCHEDULE), lay)
     notes_sheet(wb.create_sheet(NOTES), deal, made_at or datetime.now(UTC))
     for ws in wb.worksheets:
         fit_to_page_width(ws)

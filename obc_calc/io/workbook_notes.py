@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter as col
 
 from obc_calc import __version__
+from obc_calc.core.bases import BASES
 from obc_calc.core.limits import FORMULA_STARTS
-from obc_calc.core.rules import describe_basis
 
 INPUT_FONT = Font(color="0000FF")
 LINK_FONT = Font(color="008000")
@@ -42,18 +42,6 @@ SUMMARY_MEANINGS = (
     "Most students the simulation may serve (blank: all planned students).",
     "Chance the simulation draws a year in which the district misses its commitments.",
 )
-
-BASIS_NOTES = (
-    ("per_student", "Pays a fixed price for each student who meets the threshold: the allocation times the "
-                    "achievement rate times the share of planned students served."),
-    ("cohort_threshold", "Pays all of its allocation once the share of students meeting the threshold "
-                         "reaches the target rate; nothing below it."),
-    ("tiered", "Pays the payout of the highest tier whose starting rate the cohort reaches; nothing below "
-               "the first tier."),
-    ("linear", "Pays nothing at or below the floor rate, rising in a straight line to all of its allocation "
-               "at the target rate."),
-)
-
 
 def put_text(ws, row: int, column: int, text: str | None):
     """User text as a string cell: openpyxl would take a leading '=' as a formula."""
@@ -108,14 +96,14 @@ def notes_sheet(ws, deal, made_at: datetime) -> None:
         put_text(ws, 3 + i, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
     row = 4 + len(lines)
     header_row(ws, row, ["Payment basis", "How it pays"])
-    for i, (basis, text) in enumerate(BASIS_NOTES):
-        put_text(ws, row + 1 + i, 1, basis)
-        put_text(ws, row + 1 + i, 2, text)
-    row += len(BASIS_NOTES) + 2
+    for i, record in enumerate(BASES.values()):
+        put_text(ws, row + 1 + i, 1, record.name)
+        put_text(ws, row + 1 + i, 2, record.summary)
+    row += len(BASES) + 2
     header_row(ws, row, ["Outcome", "How it pays (when the workbook was made)", "Data source"])
     for i, outcome in enumerate(deal.outcomes):
         put_text(ws, row + 1 + i, 1, outcome.name)
-        put_text(ws, row + 1 + i, 2, describe_basis(outcome))
+        put_text(ws, row + 1 + i, 2, BASES[outcome.basis].describe(outcome))
         put_text(ws, row + 1 + i, 3, outcome.data_source)
     row += len(deal.outcomes) + 2
     header_row(ws, row, list(COMMITMENT_HEADER))

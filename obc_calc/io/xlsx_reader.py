@@ -41,7 +41,9 @@ from obc_calc.core.limits import (
     MAX_XLSX_PART_BYTES,
     shown,
 )
-from obc_calc.io.user_file import check_size
+
+# sniff, table_kind and unreadable live in obc_calc.io.user_file; still imported from here by callers.
+from obc_calc.io.user_file import check_size, sniff, table_kind, unreadable
 from obc_calc.io.xlsx_parts import (
     Collect,
     Formula,
@@ -58,7 +60,6 @@ __all__ = ["HEADER_SEARCH_ROWS", "Book", "Formula", "Sheet", "cell_place", "find
 
 EXCEL_STYLES = 65_490  # Excel's most cell formats in one workbook
 HEADER_SEARCH_ROWS = 10  # a sheet may have a title or notes above its table's header row
-OLD_XLS = "this is an old-style .xls workbook; save it as .xlsx or CSV and upload that"
 NO_SAVED_VALUE = ("this cell holds a formula with no saved value; open the file in Excel and save it "
                   "again, or type the value itself")
 _CHUNK = 1 << 20
@@ -68,31 +69,6 @@ _XML_ENCODING = re.compile(rb'\s*<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)')
 _UTF8_NAMES = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
                KeyError, IndexError, struct.error, NotImplementedError, RuntimeError)
-
-
-def sniff(data: bytes) -> str:
-    """What the first bytes say a file is: 'xlsx' (a zip archive), 'xls' (old OLE2) or 'text'."""
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    return "text"
-
-
-def table_kind(data: bytes, filename: str) -> str:
-    """'xlsx' or 'text' for a file holding a table; DealError for an old .xls, or a file named .xlsx
-    that is not one."""
-    kind = sniff(data)
-    if kind == "xls":
-        raise DealError([Problem("", OLD_XLS)], filename)
-    if kind == "text" and filename.lower().endswith((".xlsx", ".xlsm")):
-        reason = "it is not an Excel workbook (.xlsx), though its name says so"
-        raise DealError([unreadable(reason)], filename)
-    return kind
-
-
-def unreadable(reason: str) -> Problem:
-    return Problem("", f"cannot read the file: {reason}")
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,24 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
+import app
 from obc_calc.core.scenarios import evaluate, expected
 from obc_calc.io.dealfile import load_deal
 from tests.app_support import MATH, ROOT, button, edit_table, errors, go, metric, start, warnings
+from ui import state, widgets
 
-PAGE_PATHS = [path for path, _, _ in ui.PAGES]
+PAGE_PATHS = [path for path, _, _ in app.PAGES]
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def table(at: AppTest, index: int = 0):
     return at.dataframe[index].value
 
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_every_page_loads_with_each_sample(sample):
     at = start(sample)
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     assert at.session_state["deal"] == deal
     for path in PAGE_PATHS:
         go(at, path)
@@ -223,18 +223,18 @@ def test_a_duplicate_scenario_name_is_explained():
     assert at.session_state["deal"] == load_deal(MATH)
 
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_the_schedule_adds_up_to_the_scenario_total(sample):
     at = go(start(sample), "app_pages/budget.py")
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     for scenario in [None, *deal.scenarios]:
         result = expected(deal) if scenario is None else evaluate(deal, scenario)
         at.selectbox(key="budget_scenario").set_value(result.name).run()
         by_year, monthly = table(at, 1), table(at, 2)
-        assert monthly["Cumulative"].iloc[-1] == ui.money(result.total)
+        assert monthly["Cumulative"].iloc[-1] == widgets.money(result.total)
         assert len(monthly) == deal.term.months
         if len(by_year) == 1:
-            assert by_year["Total"].iloc[0] == ui.money(result.total)
+            assert by_year["Total"].iloc[0] == widgets.money(result.total)
 
 
 def test_math_budget_by_fiscal_year_by_hand():
@@ -274,4 +274,4 @@ def test_commitments_can_be_added_and_removed():
     (None, False, "n/a"),
 ])
 def test_money_format(value, cents, shown):
-    assert ui.money(value, cents=cents) == shown
+    assert widgets.money(value, cents=cents) == shown

@@ -1,7 +1,7 @@
 """The app in a real browser: headless Debian chromium driven by Playwright, against `streamlit run`
 (server, browser and page fixtures in tests/conftest.py, helpers in tests/browser_support.py).
 
-Visits every page in ui.PAGES (for each sample deal) and saves a full-page screenshot of each
+Visits every page in app.PAGES (for each sample deal) and saves a full-page screenshot of each
 to test-artifacts/screenshots/, then drives the widgets a user drives: the share, three
 edits in a row in the rate-card table, and the deal download.
 """
@@ -13,20 +13,21 @@ from pathlib import Path
 
 import pytest
 
-import ui
+import app
 from obc_calc.io.dealfile import deal_from_json
 from tests.browser_support import go_to, require_chromium, screenshot, settle, slug
+from ui import state
 
 require_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_every_page_of_every_sample_renders(page):
-    for sample in ui.SAMPLES:
-        go_to(page, ui.PAGES[0][1])
+    for sample in state.SAMPLES:
+        go_to(page, app.PAGES[0][1])
         page.get_by_role("button", name=sample).click()
         settle(page)
-        for _, title, _ in ui.PAGES:
+        for _, title, _ in app.PAGES:
             go_to(page, title)
             screenshot(page, f"{slug(sample.split(' (')[0])}__{slug(title)}")
 

@@ -13,12 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 import openpyxl
 import pytest
 
-import ui
 from obc_calc.core.settle import settle as settle_invoice
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.results_file import check_results, read_table
 from obc_calc.io.sharelink import encode_deal
 from tests.browser_support import ROOT, go_to, require_chromium, screenshot, settle
+from ui import widgets
 
 require_chromium()
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -83,7 +83,7 @@ def expected_invoice():
 
 def test_c_settle_up_from_an_uploaded_file_to_the_invoice_files(page):
     invoice = expected_invoice()
-    total = ui.money(invoice.total_due, cents=True)
+    total = widgets.money(invoice.total_due, cents=True)
     go_to(page, "Settle-up")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(RESULTS))
     expect(page.locator('[data-testid="stMetric"]:has-text("Total due") [data-testid="stMetricValue"]')

@@ -15,14 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import obc_calc.core.simulate as sim
-import ui
 from obc_calc.io.dealfile import load_deal
 from tests.app_support import MATH, ROOT, act, button, errors, go, start
+from ui import state, widgets
 
 COMPARE = "app_pages/compare.py"
 EXAMPLE = ROOT / "tests" / "data" / "example_deal.json"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def figures(at: AppTest):
@@ -53,16 +52,16 @@ def two_variants() -> AppTest:
     return save_variant(at, "Variant B")
 
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_the_page_loads_with_each_sample(sample):
     at = go(start(sample), COMPARE)
     assert not at.error, errors(at)
     table = figures(at)
     # With no variants saved: the current deal beside the other two samples.
-    others = [name for name in ui.SAMPLES if name != sample]
+    others = [name for name in state.SAMPLES if name != sample]
     assert list(table.columns) == ["Current deal", *others, "Differs"]
-    deal = load_deal(ui.SAMPLES[sample])
-    assert table.loc["Maximum (encumber)", "Current deal"] == ui.money(deal.total_cost)
+    deal = load_deal(state.SAMPLES[sample])
+    assert table.loc["Maximum (encumber)", "Current deal"] == widgets.money(deal.total_cost)
     assert [trace["name"] for trace in chart(at)["data"]] == ["Current deal", *others]
 
 
@@ -107,8 +106,8 @@ def test_simulating_adds_the_median_and_95th_percentile():
     variant_b = variant_a.model_copy(update={"performance_share": 0.3})
     for name, deal in (("Variant A", variant_a), ("Variant B", variant_b)):
         result = sim.simulate(deal, 20_000, 1)
-        assert table.loc["Simulated median", name] == ui.money(result.total.p50)
-        assert table.loc["Simulated 95th percentile", name] == ui.money(result.total.p95)
+        assert table.loc["Simulated median", name] == widgets.money(result.total.p50)
+        assert table.loc["Simulated 95th percentile", name] == widgets.money(result.total.p95)
     # An edited deal has not been simulated as it now stands.
     act(at.multiselect(key="compare_pick").set_value(["Variant A", "Current deal"]))
     go(at, "app_pages/deal_split.py")

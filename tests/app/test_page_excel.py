@@ -10,19 +10,18 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-import ui
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.ratecard import read_rate_card
 from obc_calc.io.workbook import workbook_bytes
 from obc_calc.io.workbook_import import deal_from_workbook
 from tests.app_support import ROOT, act, button, errors, go, plain, start
+from ui import state
 
-MATH = ui.SAMPLES["Math tutoring"]
+MATH = state.SAMPLES["Math tutoring"]
 EXAMPLE_CARD = ROOT / "sample_data" / "rate_card_example.csv"
 SHEETS = ["Summary", "Rate Card", "Scenarios", "Schedule", "Notes"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 @pytest.fixture
@@ -49,11 +48,11 @@ def workbook_download(at: AppTest, deferred: dict) -> tuple[dict, bytes]:
 
 # ---- Budget: the workbook download ----------------------------------------------------------
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_budget_workbook_download_holds_the_deal(sample, deferred):
     at = go(start(sample), "app_pages/budget.py")
     entry, data = workbook_download(at, deferred)
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     assert entry["mimetype"] == XLSX
     assert entry["file_name"].endswith(".xlsx")
     assert set(entry["file_name"][:-5]) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -176,9 +175,9 @@ def test_the_example_rate_card_is_offered_for_download():
 
 # ---- Home: a workbook as a deal -------------------------------------------------------------
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_home_opens_an_exported_workbook(sample):
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     at = start("Start blank")
     at.file_uploader(key="upload").set_value(("budget.xlsx", workbook_bytes(deal), XLSX)).run()
     assert not at.error, errors(at)

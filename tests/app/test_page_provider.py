@@ -10,15 +10,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
 from obc_calc.core.pricing import per_pupil_price
 from obc_calc.core.provider import DeliveryCost, break_even_rate, max_shortfall, provider_scenarios
 from obc_calc.io.dealfile import load_deal
 from tests.app_support import MATH, act, button, errors, go, metric, start
+from ui import state, widgets
 
 PROVIDER = "app_pages/provider.py"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def set_cost(at: AppTest, fixed: float, per_student: float) -> AppTest:
@@ -30,11 +29,11 @@ def margins(at: AppTest):
     return at.dataframe[0].value.set_index("Scenario")
 
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_the_page_loads_with_each_sample_and_shows_obc_calc_figures(sample):
     at = go(start(sample), PROVIDER)
     assert not at.error, errors(at)
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     # The starting cost: nothing fixed, per student the base plus half the outcome price, to $10.
     price = per_pupil_price(deal)
     cost = DeliveryCost(0.0, round((price.base + price.outcomes / 2) / 10) * 10)
@@ -42,10 +41,10 @@ def test_the_page_loads_with_each_sample_and_shows_obc_calc_figures(sample):
     rows = margins(at)
     assert list(rows.index) == ["Expected"] + [s.name for s in deal.scenarios]
     for scenario in provider_scenarios(deal, cost):
-        assert rows.loc[scenario.name, "Margin"] == ui.money(scenario.margin)
+        assert rows.loc[scenario.name, "Margin"] == widgets.money(scenario.margin)
     rate = break_even_rate(deal, cost)
-    assert metric(at, "Break-even achievement rate").value == ("None" if rate is None else ui.percent(rate))
-    assert metric(at, "Largest shortfall to finance").value == ui.money(max_shortfall(deal, cost))
+    assert metric(at, "Break-even achievement rate").value == ("None" if rate is None else widgets.percent(rate))
+    assert metric(at, "Largest shortfall to finance").value == widgets.money(max_shortfall(deal, cost))
 
 
 def test_margins_break_even_and_shortfall_for_given_costs():
@@ -59,12 +58,12 @@ def test_margins_break_even_and_shortfall_for_given_costs():
     assert rows.loc["Expected", "Margin (% of revenue)"] == "21.0%"  # 292,031.25 / 1,392,031.25
     assert rows.loc["Fewer students enrolled", "Cost"] == "$900,000"  # 100,000 + 800 x 1,000
     for scenario in provider_scenarios(deal, cost):
-        assert rows.loc[scenario.name, "Revenue"] == ui.money(scenario.revenue)
-        assert rows.loc[scenario.name, "Margin"] == ui.money(scenario.margin)
+        assert rows.loc[scenario.name, "Revenue"] == widgets.money(scenario.revenue)
+        assert rows.loc[scenario.name, "Margin"] == widgets.money(scenario.margin)
     # Below 50% the graduated outcome pays nothing: revenue 837,500 + (234,375 + 515,625) r covers
     # 1,100,000 at r = 262,500 / 750,000 = 35%.
     assert metric(at, "Break-even achievement rate").value == "35.0%"
-    assert metric(at, "Break-even achievement rate").value == ui.percent(break_even_rate(deal, cost))
+    assert metric(at, "Break-even achievement rate").value == widgets.percent(break_even_rate(deal, cost))
     # Costs 110,000 a month; payments 159,125 in month 1 then 75,375, so the gap grows 34,625 a month
     # from -49,125; Dosage's 164,062.50 in month 5 closes it; by month 9 it is
     # 9 x 34,625 - 83,750 - 164,062.50 = 63,812.50; month 10's outcome payments clear it.

@@ -12,9 +12,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import obc_calc.core.simulate as sim
-import ui
 from obc_calc.io.dealfile import load_deal
 from tests.app_support import MATH, act, button, edit_table, errors, go, start
+from ui import state, widgets
 
 RISK = "app_pages/risk.py"
 SEED = 1  # the page's default seed
@@ -22,7 +22,6 @@ TRIALS = 100_000  # the page's default trials
 FIGURES = {"Mean": "mean", "Standard deviation": "std", "5th percentile": "p5", "25th percentile": "p25",
            "Median (50th percentile)": "p50", "75th percentile": "p75", "95th percentile": "p95"}
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def table_with(at: AppTest, column: str):
@@ -38,19 +37,19 @@ def assert_shows(at: AppTest, result: sim.SimulationResult) -> None:
     """The spread table and each outcome's expected payment are exactly the simulation's."""
     spread = table_with(at, "District total").set_index("Figure")
     for label, name in FIGURES.items():
-        assert spread.loc[label, "District total"] == ui.money(getattr(result.total, name)), label
+        assert spread.loc[label, "District total"] == widgets.money(getattr(result.total, name)), label
         earnings = getattr(result.provider_earnings, name)
-        assert spread.loc[label, "Provider's outcome earnings"] == ui.money(earnings), label
+        assert spread.loc[label, "Provider's outcome earnings"] == widgets.money(earnings), label
     payments = table_with(at, "Expected payment (simulated average)").set_index("Outcome")
     for name, payment in result.expected_payments.items():
-        assert payments.loc[name, "Expected payment (simulated average)"] == ui.money(payment)
+        assert payments.loc[name, "Expected payment (simulated average)"] == widgets.money(payment)
     assert f"{result.trials:,} trials, seed {result.seed}." in "\n".join(c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_the_page_loads_and_runs_for_each_sample(sample):
     at = go(start(sample), RISK)
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     assert not at.error, errors(at)
     assert_shows(at, sim.simulate(deal, TRIALS, SEED))
     assert at.session_state["deal"] == deal  # looking at the page changes nothing
@@ -73,11 +72,11 @@ def test_the_two_probabilities_are_the_simulations():
     act(at)
     over = metric_starting(at, "Probability the district pays more than")
     assert over.label == "Probability the district pays more than $1,500,000"
-    assert over.value == ui.percent(sim.probability_total_exceeds(result, 1_500_000))
+    assert over.value == widgets.percent(sim.probability_total_exceeds(result, 1_500_000))
     under = metric_starting(at, "Probability the provider earns less than")
     # 40% of the math pool, 937,500 x 0.4 = 375,000
     assert under.label == "Probability the provider earns less than 40% of the pool ($375,000)"
-    assert under.value == ui.percent(sim.probability_earnings_below(result, 0.4))
+    assert under.value == widgets.percent(sim.probability_earnings_below(result, 0.4))
 
 
 def test_a_deal_with_nothing_uncertain_pays_the_expected_total_in_every_trial():

@@ -10,16 +10,16 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
 from obc_calc.core.model import Deal
 from obc_calc.core.settle import SettleOptions, settle
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.results_file import ReadOptions, read_results
 from tests.app_support import ROOT, act, errors, go, metric, plain, start
 from tests.helpers import make_deal
+from ui import state
 
 PAGE = "app_pages/settle_up.py"
-MATH = ui.SAMPLES["Math tutoring"]
+MATH = state.SAMPLES["Math tutoring"]
 SAMPLE_RESULTS = ROOT / "sample_data" / "math_tutoring_results.csv"
 
 # $100,000 for 100 students, 40% on outcomes -> pool $40,000, fixed base $60,000.
@@ -33,7 +33,6 @@ SMALL = make_deal(outcomes=[
 # Served: A1, A2, A3, A5 (A4 is not). Growth among served: 1, 0, blank, 1. Score: 310, 290, 300, blank.
 SMALL_FILE = b"student_id,served,Growth,Score\nA1,1,1,310\nA2,yes,0,290\nA3,1,,300\nA4,0,1,400\nA5,true,1,\n"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def open_page(deal: Deal | None = None) -> AppTest:
@@ -53,9 +52,9 @@ def invoice_rows(at: AppTest) -> dict[str, dict]:
     return {row["Outcome"]: row for row in table.to_dict("records")}
 
 
-@pytest.mark.parametrize("sample", list(ui.SAMPLES))
+@pytest.mark.parametrize("sample", list(state.SAMPLES))
 def test_empty_state_for_each_sample_deal(sample):
-    deal = load_deal(ui.SAMPLES[sample])
+    deal = load_deal(state.SAMPLES[sample])
     at = open_page(deal)
     info = "\n".join(i.value for i in at.info)
     assert "No results file yet" in info
@@ -63,8 +62,8 @@ def test_empty_state_for_each_sample_deal(sample):
         assert f"`{outcome.name}`" in info
     assert not at.metric
     sample_button = [b for b in at.button if b.key == "settle_sample"]
-    assert bool(sample_button) == (ui.SAMPLES[sample] == MATH)  # only the math deal's outcomes match
-    assert ("math tutoring sample deal on the Home page" in info) == (ui.SAMPLES[sample] != MATH)
+    assert bool(sample_button) == (state.SAMPLES[sample] == MATH)  # only the math deal's outcomes match
+    assert ("math tutoring sample deal on the Home page" in info) == (state.SAMPLES[sample] != MATH)
 
 
 def test_sample_results_invoice_equals_settle():

@@ -17,7 +17,6 @@ from tests.helpers import make_deal
 
 DEAL_SPLIT = "app_pages/deal_split.py"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def set_students(at: AppTest, students: int) -> AppTest:

@@ -6,7 +6,6 @@ Expected dollars are worked out by hand from the sample files in the comments.
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
@@ -16,7 +15,6 @@ from tests.app_support import LITERACY, act, go, start
 
 SWITCH = "presenting_switch"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def switch(at: AppTest, on: bool) -> AppTest:

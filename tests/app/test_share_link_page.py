@@ -20,7 +20,6 @@ from tests.helpers import deal_dict
 
 FALLBACK = "The deal in this link could not be opened, so a sample deal is open instead"
 
-pytestmark = pytest.mark.usefixtures("whole_app")
 
 
 def link_shown(at: AppTest) -> str:

@@ -19,8 +19,9 @@ import openpyxl
 import pytest
 
 from obc_calc.cli import EXIT_BAD_INPUT, main
-from obc_calc.cli.invoice import invoice_text
-from obc_calc.core.settle import SettleOptions, invoice_csv, invoice_to_dict, settle
+from obc_calc.core.report import invoice_text, invoice_to_dict
+from obc_calc.core.settle import SettleOptions, settle
+from obc_calc.io.invoice_csv import invoice_csv
 from obc_calc.io.invoice_excel import OUTCOME_HEADER_ROW, invoice_workbook
 from obc_calc.io.results_file import read_results
 from tests.helpers import deal_dict, make_deal

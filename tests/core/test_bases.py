@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from obc_calc.core.model import Outcome, Tier
-from obc_calc.core.rules import (
+from obc_calc.core.bases import (
     cohort_threshold,
     describe_basis,
     full_payout_share,

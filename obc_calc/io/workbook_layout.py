@@ -1,0 +1,160 @@
+"""Where the budget workbook puts everything: its sheet names, labels, headers and number formats
+(obc_calc.io.workbook_import reads the same ones), the cell helpers the sheets share, and the
+Layout that lets each sheet's formulas point at the others' cells."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter as col
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from obc_calc.core.model import Deal
+from obc_calc.io.workbook_notes import INPUT_FILL, INPUT_FONT, LINK_FONT
+
+SUMMARY, RATE_CARD, SCENARIOS, SCHEDULE, NOTES = "Summary", "Rate Card", "Scenarios", "Schedule", "Notes"
+RC = "'Rate Card'"  # the sheet name as a formula writes it
+
+MONEY = '"$"#,##0.00'
+RATE = "0.0%"
+COUNT = "#,##0"
+FISCAL_YEAR = '"FY"0'
+
+# Summary inputs: (label in column A, defined name of the value cell in column B, number format).
+SUMMARY_INPUTS: tuple[tuple[str, str | None, str | None], ...] = (
+    ("Deal name", None, None),
+    ("District", None, None),
+    ("Provider", None, None),
+    ("Program", None, None),
+    ("Students", "Students", COUNT),
+    ("Total cost (not-to-exceed)", "TotalCost", MONEY),
+    ("Performance share", "PerformanceShare", RATE),
+    ("Base basis", "BaseBasis", None),
+    ("Term starts: year", "TermStartYear", "0"),
+    ("Term starts: month", "TermStartMonth", "0"),
+    ("Term months", "TermMonths", "0"),
+    ("Fiscal year starts in month", "FYStartMonth", "0"),
+    ("Base paid upfront", "BaseUpfrontShare", RATE),
+    # What the simulation varies; no formula here reads them.
+    ("Rate correlation (simulation)", None, "0.00"),
+    ("Students served, low (simulation)", None, COUNT),
+    ("Students served, high (simulation)", None, COUNT),
+    ("Chance commitments are missed (simulation)", None, RATE),
+)
+SUMMARY_FIRST_INPUT_ROW = 5
+BASE_BASES = ("fixed", "per_student")
+
+# Rate Card input columns (header, deal field); tier pairs and formula columns follow them.
+RATE_CARD_INPUTS: tuple[tuple[str, str], ...] = (
+    ("Outcome", "name"),
+    ("Metric", "metric"),
+    ("Threshold", "threshold"),
+    ("Threshold value", "threshold_value"),
+    ("Data source", "data_source"),
+    ("Basis", "basis"),
+    ("Weight", "weight"),
+    ("Expected rate", "expected_rate"),
+    ("Eligible students", "eligible_students"),
+    ("Target rate", "target_rate"),
+    ("Floor rate", "floor_rate"),
+    ("Paid in month", "paid_in_month"),
+    ("Rate low", "rate_low"),
+    ("Rate high", "rate_high"),
+)
+RATE_FIELDS = ("weight", "expected_rate", "target_rate", "floor_rate", "rate_low", "rate_high")
+RATE_CARD_FORMATS = {f: RATE for f in RATE_FIELDS} | {"eligible_students": COUNT, "paid_in_month": "0"}
+TIER_SLOTS = 3  # tier columns written even when no outcome needs them, so tiers can be added in Excel
+TOTAL_ROW_LABEL = "Total"  # reserved as an outcome name, so it cannot clash
+
+
+def tier_headers(slot: int) -> tuple[str, str]:
+    return f"Tier {slot} from", f"Tier {slot} pays"
+
+
+SCENARIO, SERVED, COMMITTED = "Scenario", "Students served", "Commitments met"
+SCENARIO_TOTALS = ("Base", "Performance", "Total", "Savings", "Cost per student served")
+EXPECTED = "Expected"
+YES, NO = "Yes", "No"
+
+SCHEDULE_MONTHS = 60  # the longest term a deal may have; rows past the term stay blank
+SCHEDULE_FISCAL_YEARS = 6  # 60 months touch at most six fiscal years
+SCHEDULE_HEADER_ROW = 6
+
+
+def payment_header(outcome_name: str) -> str:
+    return f"{outcome_name} payment"
+
+
+# ---------------------------------------------------------------- cell helpers
+
+
+def put(ws, row: int, column: int, value, number_format: str | None = None, style: str = "derived"):
+    cell = ws.cell(row, column, value)
+    if number_format:
+        cell.number_format = number_format
+    if style == "input":
+        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+    elif style == "link":
+        cell.font, cell.fill = LINK_FONT, INPUT_FILL
+    return cell
+
+
+def validate(ws, cells: str, kind: str, values: tuple[str, ...] = (), minimum: int = 0,
+             maximum: int | None = None) -> None:
+    """Excel's data validation: rates stay in [0, 1], counts are whole, choices come from a list."""
+    if not cells:
+        return
+    if kind == "rate":
+        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
+                              error="Enter a rate between 0% and 100%.")
+    elif kind == "whole" and maximum is not None:
+        rule = DataValidation(type="whole", operator="between", formula1=str(minimum), formula2=str(maximum),
+                              error=f"Enter a whole number from {minimum} to {maximum}.")
+    elif kind == "whole":
+        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
+                              error=f"Enter a whole number of at least {minimum}.")
+    else:
+        rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
+                              error="Pick one of: " + ", ".join(values) + ".")
+    rule.allow_blank = True
+    rule.showErrorMessage = True
+    rule.sqref = MultiCellRange(cells)
+    ws.add_data_validation(rule)
+
+
+def define(wb: Workbook, name: str, sheet: str, cell: str) -> None:
+    quoted = f"'{sheet}'" if " " in sheet else sheet
+    column, row = cell.rstrip("0123456789"), cell[len(cell.rstrip("0123456789")):]
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${column}${row}")
+
+
+class Layout:
+    """Where everything goes, so that each sheet's formulas can point at the others."""
+
+    def __init__(self, deal: Deal):
+        self.deal = deal
+        n = len(deal.outcomes)
+        self.tier_slots = max([TIER_SLOTS] + [len(o.tiers or []) for o in deal.outcomes])
+        # Rate Card
+        self.rc_headers = [h for h, _ in RATE_CARD_INPUTS]
+        for slot in range(1, self.tier_slots + 1):
+            self.rc_headers += list(tier_headers(slot))
+        self.rc_headers += ["Allocation", "Price per achieving student"]
+        self.rc_col = {h: col(i + 1) for i, h in enumerate(self.rc_headers)}
+        self.rc_first, self.rc_last = 2, 1 + n
+        self.rc_total_row = self.rc_last + 1
+        # Scenarios
+        names = [o.name for o in deal.outcomes]
+        self.sc_rate = [col(2 + j) for j in range(n)]
+        self.sc_served, self.sc_committed = col(2 + n), col(3 + n)
+        self.sc_pay = [col(4 + n + j) for j in range(n)]
+        totals = {h: col(4 + 2 * n + i) for i, h in enumerate(SCENARIO_TOTALS)}
+        self.sc_base, self.sc_perf, self.sc_total = totals["Base"], totals["Performance"], totals["Total"]
+        self.sc_headers = ([SCENARIO] + names + [SERVED, COMMITTED] + [payment_header(m) for m in names]
+                           + list(SCENARIO_TOTALS))
+        self.sc_last = 2 + len(deal.scenarios)
+
+    def rc(self, header: str, outcome_index: int) -> str:
+        """A Rate Card cell of one outcome, as another sheet's formula refers to it."""
+        return f"{RC}!${self.rc_col[header]}${self.rc_first + outcome_index}"

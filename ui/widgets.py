@@ -1,0 +1,84 @@
+"""Formats, metrics and flags shared by the pages."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from obc_calc.core import report
+from obc_calc.core.flags import Flag
+from obc_calc.core.limits import MAX_MONEY, MAX_STUDENTS
+from obc_calc.core.model import Deal
+from obc_calc.core.scenarios import ScenarioResult
+
+BASIS_LABELS = {
+    "per_student": "per student",
+    "cohort_threshold": "cohort threshold",
+    "tiered": "tiered",
+    "linear": "graduated (linear)",
+}
+
+
+# Bounds of number inputs: the limits are exclusive, and money is typed in cents.
+MONEY_INPUT_MAX = MAX_MONEY - 0.01
+
+
+STUDENTS_INPUT_MAX = MAX_STUDENTS - 1
+
+
+def money(value: float | None, cents: bool = False) -> str:
+    """Dollars with thousands separators; whole dollars unless cents matter (per pupil)."""
+    return report.money(value, with_cents=cents)
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return report.percent(value, digits)
+
+
+def percent_or_dash(value: float | None) -> str:
+    """A percent, or a dash where a table has no figure (a field the basis does not use, no pool)."""
+    return "—" if value is None else percent(value)
+
+
+def slug(text: str, empty: str) -> str:
+    """A file name from a deal's name: 'Math Tutoring 2026-27' -> 'math_tutoring_2026_27'."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or empty
+
+
+def parties(deal: Deal) -> str:
+    """'District and Provider: ', or nothing when the deal names neither; heads a deal's caption."""
+    who = " and ".join(part for part in (deal.district, deal.provider) if part)
+    return f"{who}: " if who else ""
+
+
+def right_aligned(columns) -> dict:
+    """Column settings for text columns holding figures (money, percents), aligned like numbers."""
+    right = st.column_config.TextColumn(alignment="right")
+    return dict.fromkeys(columns, right)
+
+
+def total_metric(column, label: str, deal_report: report.DealReport, result: ScenarioResult,
+                 help_text: str | None = None) -> None:
+    """A scenario's total, with its per-pupil price under it."""
+    per_pupil = money(deal_report.per_pupil(result), cents=True)
+    column.metric(label, money(result.total), f"{per_pupil} per pupil", delta_color="off", delta_arrow="off",
+                  border=True, help=help_text)
+
+
+def share_metric(column, deal: Deal, help_text: str | None = None) -> None:
+    """The share of the price paid on outcomes, with the pool in dollars under it."""
+    column.metric("Performance share", percent(deal.performance_share),
+                  f"pool {money(deal.performance_pool)}", delta_color="off", delta_arrow="off", border=True,
+                  help=help_text)
+
+
+def show_flags(flags: list[Flag], all_clear: str = "No flags: the split and the rate card look reasonable.",
+               ) -> None:
+    if not flags:
+        st.success(all_clear, icon=":material/check_circle:")
+    for flag in flags:
+        if flag.level == "warning":
+            st.warning(flag.message, icon=":material/warning:")
+        else:
+            st.info(flag.message, icon=":material/info:")
