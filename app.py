@@ -28,21 +28,18 @@ PAGES: list[tuple[str, str, str]] = [
 
 # Presentation mode shows this page alone, in place of the pages above.
 PRESENTATION_PAGE = ("app_pages/present.py", "Presentation", ":material/co_present:")
-PRESENTING = "presenting"  # plain key: the switch's value, the one the app goes by
-SWITCH = "presenting_switch"
-LEFT_PAGE = "page_before_presenting"
 
 
 def keep_presenting() -> None:
-    st.session_state[PRESENTING] = st.session_state[SWITCH]
+    st.session_state[state.PRESENTING] = st.session_state[state.PRESENTING_SWITCH]
 
 
 def presentation_switch() -> bool:
     # The widget is drawn from the plain key on every run, so the switch always shows what the app
     # goes by, even on a run where Streamlit dropped the widget's own state.
-    st.session_state[SWITCH] = st.session_state.get(PRESENTING, False)
+    st.session_state[state.PRESENTING_SWITCH] = st.session_state.get(state.PRESENTING, False)
     return st.sidebar.toggle(
-        "Presentation mode", key=SWITCH, on_change=keep_presenting,
+        "Presentation mode", key=state.PRESENTING_SWITCH, on_change=keep_presenting,
         help="For a projector: the headline figures, flags and charts of this deal, large, with no "
              "editing controls. Switch off to return to the page you were on.",
     )
@@ -60,20 +57,13 @@ def route(presenting: bool):
     page = st.navigation([*normal, present], position="hidden" if presenting else "sidebar")
     # switch_page clears the query unless given one: keep the deal's link in the address.
     if presenting and page is not present:
-        st.session_state[LEFT_PAGE] = page.url_path
+        st.session_state[state.PAGE_BEFORE_PRESENTING] = page.url_path
         st.switch_page(present, query_params=st.query_params.to_dict())
     if not presenting and page is present:
-        left = st.session_state.get(LEFT_PAGE, "")
+        left = st.session_state.get(state.PAGE_BEFORE_PRESENTING, "")
         st.switch_page(next((p for p in normal if p.url_path == left), normal[0]),
                        query_params=st.query_params.to_dict())
     return page
-
-
-def show_link_message() -> None:
-    """Once, on the first run of a session opened from a damaged or foreign link."""
-    message = st.session_state.pop(state.LINK_MESSAGE, None)
-    if message:
-        st.warning(message, icon=":material/link_off:")
 
 
 def share_box(page_path: str):
@@ -109,7 +99,7 @@ def main() -> None:
     st.sidebar.caption(f"Deal: **{state.current().name}**")
     page = route(presentation_switch())
     link = share_box(page.url_path)
-    show_link_message()
+    state.show_flash(state.APP)  # once: why the deal in a damaged or foreign link could not be opened
     st.session_state[state.PAGE_SHOWN] = page.title  # refused edits name the page of a field set elsewhere
     page.run()
     show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)

@@ -61,7 +61,7 @@ st.caption("The maximum is what the district must encumber (the not-to-exceed); 
 show_table(encumbrance_by_fiscal_year(deal, [report.maximum, report.expected, report.floor]))
 
 results = {r.name: r for r in [report.expected, report.maximum, report.floor, *report.scenarios]}
-choice = st.selectbox("Scenario to schedule", list(results), key="budget_scenario",
+choice = st.selectbox("Scenario to schedule", list(results), key=state.BUDGET_SCENARIO,
                       help="Expected, Maximum and Floor are always here; the rest are the deal's own "
                            "scenarios.")
 result = results.get(choice, report.expected)
@@ -70,16 +70,17 @@ by_year = fiscal_year_schedule(deal, result)
 st.caption(
     f"{result.name}: {widgets.money(result.total)} in total over {deal.term.months} months "
     f"from {deal.term.start}. "
-    f"{widgets.percent(deal.term.base_upfront_share, 0)} of the base is paid in the first month, the rest evenly; "
-    "each outcome is paid in its settle-up month."
+    f"{widgets.percent(deal.term.base_upfront_share, 0)} of the base is paid in the first month, "
+    "the rest evenly; each outcome is paid in its settle-up month."
 )
 
 st.subheader("By fiscal year")
 show_table(by_year)
-schedule_chart(by_year, "Fiscal year", f"Payments by fiscal year: {result.name}", "Fiscal year", "fy_chart")
+schedule_chart(by_year, "Fiscal year", f"Payments by fiscal year: {result.name}", "Fiscal year",
+               state.FY_CHART)
 
 st.subheader("By month")
-schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YYYY-MM)", "month_chart")
+schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YYYY-MM)", state.MONTH_CHART)
 show_table(monthly)
 
 st.subheader("Download")
@@ -89,13 +90,13 @@ buttons.download_button(
     # Built when clicked, from this run's deal (the callable runs outside the script, without session state).
     "Download the budget workbook (Excel)", partial(workbook_bytes, deal), file_name=f"{slug}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
-    type="primary", key="download_workbook", on_click="ignore",
+    type="primary", key=state.DOWNLOAD_WORKBOOK, on_click="ignore",
     help="Summary, rate card, scenarios, payment schedule and notes, every figure a live formula. "
          "Open it back as a deal with 'Upload a deal file' on the Home page.",
 )
 buttons.download_button(
     "Download the deal (JSON)", deal_to_json(deal), file_name=f"{slug}.json", mime="application/json",
-    icon=":material/download:", key="download_deal",
+    icon=":material/download:", key=state.DOWNLOAD_DEAL,
     help="The whole deal as a deal file. Open it again later with 'Upload a deal file' on the Home page.",
 )
 st.caption("Every figure in the workbook is a live formula over its inputs (in blue): change a rate in Excel "

@@ -25,7 +25,7 @@ from obc_calc.io.dealfile import deal_from_json, deal_to_json, load_deal
 from ui import charts, messages, state, widgets
 
 CURRENT = "Current deal"
-PICK = "compare_pick"  # the multiselect of the deals to compare
+PICK = state.COMPARE_PICK  # the multiselect of the deals to compare
 MAX_DEALS = 4
 SIM_TRIALS = 20_000
 SIM_SEED = 1
@@ -43,11 +43,11 @@ LINE_DASHES = ("solid", "dash", "dot", "dashdot")
 # ---- the deals on offer ----------------------------------------------------------------------
 
 def variants() -> dict[str, Deal]:
-    return st.session_state.setdefault("variants", {})
+    return st.session_state.setdefault(state.VARIANTS, {})
 
 
 def uploads() -> dict[str, Deal]:
-    return st.session_state.setdefault("compare_uploads", {})
+    return st.session_state.setdefault(state.COMPARE_UPLOADS, {})
 
 
 @st.cache_data(show_spinner=False)
@@ -96,7 +96,7 @@ def save_variant() -> None:
     name = next_variant_name()
     variants()[name] = state.current()
     choose(None)  # back to the default: the saved variants
-    st.session_state["compare_message"] = f"Saved the current deal as {name}."
+    state.flash(f"Saved the current deal as {name}.")
 
 
 def rename_variant(old: str, key: str) -> None:
@@ -104,17 +104,17 @@ def rename_variant(old: str, key: str) -> None:
     if new == old:
         return
     if not new:
-        state.set_problems("variants", [f"{old}: a variant needs a name."])
+        state.set_problems(state.VARIANTS, [f"{old}: a variant needs a name."])
         return
     if new in sources():
-        state.set_problems("variants", [f"{old}: another deal on offer is already called '{new}'."])
+        state.set_problems(state.VARIANTS, [f"{old}: another deal on offer is already called '{new}'."])
         return
     saved = variants()
-    st.session_state["variants"] = {new if name == old else name: deal for name, deal in saved.items()}
+    st.session_state[state.VARIANTS] = {new if name == old else name: deal for name, deal in saved.items()}
     chosen = state.kept_values().get(PICK)
     if chosen is not None:
         choose([new if name == old else name for name in chosen])
-    state.set_problems("variants", [])
+    state.set_problems(state.VARIANTS, [])
 
 
 def remove_variant(name: str) -> None:
@@ -138,18 +138,17 @@ def variants_section() -> None:
               icon=":material/bookmark_add:",
               help=f"Keeps a snapshot of the current deal ({state.current().name}) to compare with later "
                    "changes. Snapshots last until the browser tab is closed.")
-    if "compare_message" in st.session_state:
-        st.success(st.session_state.pop("compare_message"))
+    state.show_flash()
     for name, deal in variants().items():
-        key = f"variant_name_{name}"
+        key = state.VARIANT_NAME + name
         state.seed(key, name)
         left, middle, right = st.columns([2, 5, 1], vertical_alignment="bottom")
         left.text_input("Variant name", key=key, on_change=rename_variant, args=(name, key),
                         label_visibility="collapsed", help="Type a new name and press Enter to rename.")
         middle.caption(describe(deal))
-        right.button("Remove", key=f"remove_{name}", on_click=remove_variant, args=(name,),
+        right.button("Remove", key=state.VARIANT_REMOVE + name, on_click=remove_variant, args=(name,),
                      icon=":material/delete:")
-    messages.show_problems(state.problems("variants"))
+    messages.show_problems(state.problems(state.VARIANTS))
 
 
 # ---- uploads ---------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ def variants_section() -> None:
 def upload_changed() -> None:
     """Add every readable uploaded deal to the columns; explain each file that is not one."""
     lines, added = [], []
-    for upload in st.session_state.get("compare_upload") or []:
+    for upload in st.session_state.get(state.COMPARE_UPLOAD) or []:
         try:
             deal = deal_from_json(upload.getvalue(), upload.name)
         except DealError as error:
@@ -169,7 +168,7 @@ def upload_changed() -> None:
             label = f"{upload.name} ({deal.name})"
         uploads()[label] = deal
         added.append(label)
-    state.set_problems("compare_upload", lines)
+    state.set_problems(state.COMPARE_UPLOAD, lines)
     chosen = picked()
     new = [label for label in added if label not in chosen][:MAX_DEALS]
     if new:  # the new files join the columns, pushing out the last ones when there are four
@@ -186,7 +185,7 @@ def simulated_spread(deal_json: str) -> tuple[float, float]:
 
 
 def simulate_deals(names: list[str]) -> None:
-    runs = st.session_state.setdefault("compare_simulated", {})
+    runs = st.session_state.setdefault(state.COMPARE_SIMULATED, {})
     deals = sources()
     with st.spinner(f"Simulating {len(names)} deals, {SIM_TRIALS:,} trials each"):
         for name in names:
@@ -196,7 +195,7 @@ def simulate_deals(names: list[str]) -> None:
 
 def simulated_for(deals: dict[str, Deal]) -> dict[str, tuple[float, float]]:
     """The spreads already run for these deals as they stand now (an edited deal needs a new run)."""
-    runs = st.session_state.get("compare_simulated", {})
+    runs = st.session_state.get(state.COMPARE_SIMULATED, {})
     spreads = {name: runs.get(deal_to_json(deal)) for name, deal in deals.items()}
     return {name: spread for name, spread in spreads.items() if spread is not None}
 
@@ -269,8 +268,9 @@ def cost_chart(deals: dict[str, Deal]) -> None:
                                  line={"width": 3, "color": color, "dash": dash},
                                  hovertemplate=f"{name}: $%{{y:,.0f}}<extra></extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, height=460)
-    charts.show_chart(fig, "What the district pays as achievement rises", "Achievement rate, every outcome (%)",
-                  "Total paid by the district ($)", x_percent=True, key="compare_costs")
+    charts.show_chart(fig, "What the district pays as achievement rises",
+                      "Achievement rate, every outcome (%)", "Total paid by the district ($)",
+                      x_percent=True, key=state.COMPARE_COSTS)
     st.caption("Each line moves every outcome of a deal to the same achievement rate, with every planned "
                "student served. The left end is the floor (base only); the right end is the maximum.")
 
@@ -301,11 +301,11 @@ st.multiselect(
     help=f"Saved variants, the current deal as it stands ({state.current().name}), the sample deals and any "
          "uploaded deal files.",
 )
-st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=True, key="compare_upload",
+st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=True, key=state.COMPARE_UPLOAD,
                  on_change=upload_changed, help="Deal files saved from this app (Budget page) or written "
                                                 f"by hand; each becomes a deal you can compare. Up to "
                                                 f"{MAX_UPLOAD_MB} MB each.")
-upload_problems = state.problems("compare_upload")
+upload_problems = state.problems(state.COMPARE_UPLOAD)
 if upload_problems:
     st.error(messages.bullets(upload_problems))
 

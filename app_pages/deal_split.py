@@ -22,7 +22,6 @@ STUDENTS_HELP = (
     "changes: the students served on the Risk page and in each scenario, and each outcome's eligible "
     "students: 1,100 of 1,250 served becomes 684 of 777 (1,100 × 777 ÷ 1,250 = 683.76, rounded)."
 )
-STUDENTS_NOTICE = "students_notice"  # what followed a change of students, to show once
 
 
 def per_pupil_now() -> float:
@@ -36,44 +35,42 @@ def share_changed(source: str, other: str) -> None:
 
 def total_changed() -> None:
     """Keep the total, show the new per-pupil price."""
-    state.commit("f_total_cost", ("total_cost",))
-    st.session_state["f_per_pupil"] = per_pupil_now()
+    state.commit(state.F_TOTAL_COST, ("total_cost",))
+    st.session_state[state.F_PER_PUPIL] = per_pupil_now()
 
 
 def students_changed() -> None:
     """Keep the total; the other counts of students follow (obc_calc.core.students), and the page says how."""
-    students, notices = st.session_state["f_students"], []
+    students, notices = st.session_state[state.F_STUDENTS], []
     if students is None:  # emptied, or sent out of the box's bounds, which Streamlit turns into empty
         refused = [f"Students: Enter a whole number from 1 to {widgets.STUDENTS_INPUT_MAX:,}."]
     else:
         candidate, notices = change_students(state.deal_data(), students)
         refused = state.apply(candidate)
-    state.set_problems("f_students", refused)
+    state.set_problems(state.F_STUDENTS, refused)
     if refused:
-        st.session_state["f_students"] = state.current().students
+        st.session_state[state.F_STUDENTS] = state.current().students
     elif notices:
-        st.session_state[STUDENTS_NOTICE] = notices
-    st.session_state["f_per_pupil"] = per_pupil_now()
+        state.flash(students_notice(notices), "info", ":material/group:")
+    st.session_state[state.F_PER_PUPIL] = per_pupil_now()
 
 
 def per_pupil_changed() -> None:
     """The per-pupil price drives the total cost for the current number of students."""
-    state.set_field(("total_cost",), total_for(st.session_state["f_per_pupil"], state.current().students),
-                 "f_per_pupil")
-    st.session_state["f_total_cost"] = state.current().total_cost
-    st.session_state["f_per_pupil"] = per_pupil_now()  # the kept price, when this one was refused
+    price = st.session_state[state.F_PER_PUPIL]
+    state.set_field(("total_cost",), total_for(price, state.current().students), state.F_PER_PUPIL)
+    st.session_state[state.F_TOTAL_COST] = state.current().total_cost
+    st.session_state[state.F_PER_PUPIL] = per_pupil_now()  # the kept price, when this one was refused
 
 
-def show_students_notice() -> None:
-    notices = st.session_state.pop(STUDENTS_NOTICE, None)
-    if notices:
-        st.info(f"The deal is now for {state.current().students:,} students. Each count of students set "
-                "elsewhere keeps its share of them:\n\n" + messages.bullets([messages.markdown_text(n) for n in notices]),
-                icon=":material/group:")
+def students_notice(notices: list[str]) -> str:
+    """What followed a change of students: the counts set elsewhere that kept their share."""
+    lines = messages.bullets([messages.markdown_text(notice) for notice in notices])
+    return (f"The deal is now for {state.current().students:,} students. Each count of students set "
+            f"elsewhere keeps its share of them:\n\n{lines}")
 
 
-def text_field(column, label: str, field: str, help_text: str | None = None) -> None:
-    key = f"f_{field}"
+def text_field(column, label: str, key: str, field: str, help_text: str | None = None) -> None:
     state.seed(key, getattr(state.current(), field))
     column.text_input(label, key=key, on_change=state.commit, args=(key, (field,)), help=help_text)
 
@@ -98,8 +95,9 @@ def share_band_chart(share: float) -> None:
     fig.update_layout(barmode="overlay", height=240, showlegend=True,
                       legend={"orientation": "h", "y": -0.7}, yaxis={"visible": False},
                       xaxis={"range": [-0.01, 1.01], "tickvals": [0, 0.05, 0.2, 0.4, 0.6, 0.8, 1.0]})
-    charts.show_chart(fig, "Where this split sits among common practice", "Performance share (% of total cost)",
-                  "", x_percent=True, y_money=False, key="share_band")
+    charts.show_chart(fig, "Where this split sits among common practice",
+                      "Performance share (% of total cost)", "", x_percent=True, y_money=False,
+                      key=state.SHARE_BAND_CHART)
 
 
 deal = state.current()
@@ -109,48 +107,50 @@ st.caption("Every change is checked at once. A change that would break the deal 
 
 st.subheader("The deal")
 left, right = st.columns(2)
-text_field(left, "Deal name", "name")
-text_field(right, "Program", "program", "What the provider delivers, for example high-dosage math tutoring.")
-text_field(left, "District (LEA)", "district", "The local education agency buying the service.")
-text_field(right, "Provider", "provider", "The organization paid to deliver the service.")
+text_field(left, "Deal name", state.F_NAME, "name")
+text_field(right, "Program", state.F_PROGRAM, "program",
+           "What the provider delivers, for example high-dosage math tutoring.")
+text_field(left, "District (LEA)", state.F_DISTRICT, "district",
+           "The local education agency buying the service.")
+text_field(right, "Provider", state.F_PROVIDER, "provider", "The organization paid to deliver the service.")
 
 st.subheader("Price")
-state.seed("f_students", deal.students)
-state.seed("f_total_cost", deal.total_cost)
-state.seed("f_per_pupil", per_pupil_now())
+state.seed(state.F_STUDENTS, deal.students)
+state.seed(state.F_TOTAL_COST, deal.total_cost)
+state.seed(state.F_PER_PUPIL, per_pupil_now())
 columns = st.columns(3)
 columns[0].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, value=None, step=1,
-                        key="f_students", on_change=students_changed, help=STUDENTS_HELP)
+                        key=state.F_STUDENTS, on_change=students_changed, help=STUDENTS_HELP)
 columns[1].number_input(
     "Total cost ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10000.0, format="%.2f",
-    key="f_total_cost", on_change=total_changed,
+    key=state.F_TOTAL_COST, on_change=total_changed,
     help="The maximum contract value (not-to-exceed): base plus the whole performance pool. "
          "Changing it changes the per-pupil price.",
 )
 columns[2].number_input(
     "Price per pupil ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10.0, format="%.2f",
-    key="f_per_pupil", on_change=per_pupil_changed,
+    key=state.F_PER_PUPIL, on_change=per_pupil_changed,
     help="Total cost divided by students. Changing it sets the total cost for the current students.",
 )
-for key in ("f_students", "f_total_cost", "f_per_pupil"):
+for key in (state.F_STUDENTS, state.F_TOTAL_COST, state.F_PER_PUPIL):
     messages.show_problems(state.problems(key))
-show_students_notice()
+state.show_flash()
 # Edits run in callbacks before this script, so `deal` is already the edited deal.
 price = per_pupil_price(deal)
 st.caption(f"Total cost {widgets.money(deal.total_cost)} for {deal.students:,} students: "
            f"{widgets.money(price.total, cents=True)} per pupil.")
 
 st.subheader("Split between base and performance pool")
-state.seed("share_slider", deal.performance_share * 100)
-state.seed("share_number", deal.performance_share * 100)
+state.seed(state.SHARE_SLIDER, deal.performance_share * 100)
+state.seed(state.SHARE_NUMBER, deal.performance_share * 100)
 left, right = st.columns([3, 1])
 left.slider("Performance share (%)", min_value=0.0, max_value=100.0, step=0.5, format="%.1f%%",
-            key="share_slider", on_change=share_changed, args=("share_slider", "share_number"),
+            key=state.SHARE_SLIDER, on_change=share_changed, args=(state.SHARE_SLIDER, state.SHARE_NUMBER),
             help=SHARE_HELP)
 right.number_input("Exact share (%)", min_value=0.0, max_value=100.0, step=0.1, format="%.2f",
-                   key="share_number", on_change=share_changed, args=("share_number", "share_slider"),
-                   help=SHARE_HELP)
-messages.show_problems(state.problems("share_slider") + state.problems("share_number"))
+                   key=state.SHARE_NUMBER, on_change=share_changed,
+                   args=(state.SHARE_NUMBER, state.SHARE_SLIDER), help=SHARE_HELP)
+messages.show_problems(state.problems(state.SHARE_SLIDER) + state.problems(state.SHARE_NUMBER))
 columns = st.columns(2)
 columns[0].metric("Base (not tied to outcomes)", widgets.money(deal.base_max),
                   f"{widgets.money(price.base, cents=True)} per pupil",
@@ -164,37 +164,37 @@ widgets.show_flags(share_flags(deal.performance_share), "This split is within th
 share_band_chart(deal.performance_share)
 
 st.subheader("Base payments and term")
-state.seed("f_base_basis", deal.base_basis)
+state.seed(state.F_BASE_BASIS, deal.base_basis)
 st.radio(
-    "Base basis", ["fixed", "per_student"], horizontal=True, key="f_base_basis",
+    "Base basis", ["fixed", "per_student"], horizontal=True, key=state.F_BASE_BASIS,
     format_func={"fixed": "Fixed: paid in full", "per_student": "Per student served"}.get,
-    on_change=state.commit, args=("f_base_basis", ("base_basis",)),
+    on_change=state.commit, args=(state.F_BASE_BASIS, ("base_basis",)),
     help="Fixed: the whole base is due whatever the enrollment. Per student served: the base is "
          "a price per student, so it shrinks when fewer students are served.",
 )
 columns = st.columns(4)
-state.seed("f_start", deal.term.start)
-state.seed("f_months", deal.term.months)
-state.seed("f_fy_start", deal.term.fiscal_year_start_month)
-state.seed("f_upfront", deal.term.base_upfront_share * 100)
-columns[0].text_input("Start month (YYYY-MM)", key="f_start", on_change=state.commit,
-                      args=("f_start", ("term", "start")),
+state.seed(state.F_START, deal.term.start)
+state.seed(state.F_MONTHS, deal.term.months)
+state.seed(state.F_FY_START, deal.term.fiscal_year_start_month)
+state.seed(state.F_UPFRONT, deal.term.base_upfront_share * 100)
+columns[0].text_input("Start month (YYYY-MM)", key=state.F_START, on_change=state.commit,
+                      args=(state.F_START, ("term", "start")),
                       help="The first month of service, such as 2026-09.")
-columns[1].number_input("Term (months)", min_value=1, max_value=60, step=1, key="f_months",
-                        on_change=state.commit, args=("f_months", ("term", "months")),
+columns[1].number_input("Term (months)", min_value=1, max_value=60, step=1, key=state.F_MONTHS,
+                        on_change=state.commit, args=(state.F_MONTHS, ("term", "months")),
                         help="How many months the contract runs; the base is spread over them.")
-columns[2].selectbox("Fiscal year starts in", list(range(1, 13)), key="f_fy_start",
+columns[2].selectbox("Fiscal year starts in", list(range(1, 13)), key=state.F_FY_START,
                      format_func=lambda m: calendar.month_name[m], on_change=state.commit,
-                     args=("f_fy_start", ("term", "fiscal_year_start_month")),
+                     args=(state.F_FY_START, ("term", "fiscal_year_start_month")),
                      help="The district's fiscal year is named by the calendar year it ends in "
                           "(with a July start, July 2026 is in FY2027).")
 columns[3].number_input("Base paid up front (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.1f",
-                        key="f_upfront", on_change=state.commit,
-                        args=("f_upfront", ("term", "base_upfront_share"), 100.0),
+                        key=state.F_UPFRONT, on_change=state.commit,
+                        args=(state.F_UPFRONT, ("term", "base_upfront_share"), 100.0),
                         help="Share of the base paid in the first month to help the provider's cash "
                              "flow; the rest is paid in equal monthly parts.")
-for key in ("f_base_basis", "f_start", "f_months", "f_fy_start", "f_upfront", "f_name", "f_program",
-            "f_district", "f_provider"):
+for key in (state.F_BASE_BASIS, state.F_START, state.F_MONTHS, state.F_FY_START, state.F_UPFRONT,
+            state.F_NAME, state.F_PROGRAM, state.F_DISTRICT, state.F_PROVIDER):
     messages.show_problems(state.problems(key))
 
 st.subheader("District commitments")
@@ -203,12 +203,12 @@ st.caption(
     "the full contract value whatever the outcomes. Add a row with the + under the table; select rows "
     "and press the bin to remove them."
 )
-frame = tables.base_frame("commitments", lambda: pd.DataFrame(
+frame = tables.base_frame(state.COMMITMENTS, lambda: pd.DataFrame(
     [{"Commitment": c.name, "Description": c.description} for c in state.current().commitments],
     columns=["Commitment", "Description"],
 ))
 edited = st.data_editor(
-    frame, key=tables.editor_key("commitments"), num_rows="dynamic", hide_index=True, placeholder="",
+    frame, key=tables.editor_key(state.COMMITMENTS), num_rows="dynamic", hide_index=True, placeholder="",
     column_config={
         "Commitment": st.column_config.TextColumn("Commitment", width="medium",
                                                   help="A short name, such as 'Monitor attendance'."),

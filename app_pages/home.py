@@ -13,16 +13,16 @@ from ui import messages, state, widgets
 
 def open_sample(name: str) -> None:
     state.load(load_deal(state.SAMPLES[name]))
-    st.session_state["home_message"] = f"Opened the sample deal: {state.current().name}."
+    state.flash(f"Opened the sample deal: {state.current().name}.")
 
 
 def open_blank() -> None:
     state.load(deal_from_dict(state.BLANK_DEAL))
-    st.session_state["home_message"] = "Started a blank deal with one outcome. Fill it in on the next pages."
+    state.flash("Started a blank deal with one outcome. Fill it in on the next pages.")
 
 
 def open_upload() -> None:
-    upload = st.session_state.get("upload")
+    upload = st.session_state.get(state.UPLOAD)
     if upload is None:
         return
     data = upload.getvalue()
@@ -34,10 +34,10 @@ def open_upload() -> None:
         # Workbook problems already say where (sheet, row, column); JSON ones name a field path.
         describe = messages.cell_sentence if workbook else (lambda problem: messages.sentence(problem, {}))
         lines = messages.first_problems([describe(problem) for problem in error.problems])
-        state.set_problems("upload", [f"{upload.name} is not a deal this app can open:"] + lines)
+        state.set_problems(state.UPLOAD, [f"{upload.name} is not a deal this app can open:"] + lines)
         return
     state.load(deal)
-    st.session_state["home_message"] = f"Opened {upload.name}: {deal.name}."
+    state.flash(f"Opened {upload.name}: {deal.name}.")
 
 
 st.title("Outcomes-based contracting calculator")
@@ -69,18 +69,17 @@ for column, name in zip(columns, state.SAMPLES, strict=False):
 columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
                    help="Replace the current deal with a minimal one-outcome deal to fill in.")
 st.file_uploader(
-    "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key="upload",
+    "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key=state.UPLOAD,
     on_change=open_upload,
     help="A deal saved from this app or written by hand in the deal file format, or a budget workbook "
          "downloaded from the Budget page (edits made to its blue input cells in Excel come back with it). "
          f"Up to {MAX_UPLOAD_MB} MB.",
 )
-upload_problems = state.problems("upload")
+upload_problems = state.problems(state.UPLOAD)
 if upload_problems:
     headline, *details = upload_problems
     st.error(f"{headline}\n\n{messages.bullets(details)}\n\nThe current deal is unchanged.")
-if "home_message" in st.session_state:
-    st.success(st.session_state.pop("home_message"))
+state.show_flash()
 
 deal = state.current()
 report = deal_report(deal)

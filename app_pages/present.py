@@ -38,5 +38,5 @@ for cell, (label, result) in zip(cells, headline, strict=False):
 widgets.share_metric(cells[3], deal)
 
 widgets.show_flags(report.flags)
-charts.stacked_chart(deal, charts.scenario_results(deal), key="present_stacked", large=True)
-charts.grid_chart(deal, key="present_grid", large=True)
+charts.stacked_chart(deal, charts.scenario_results(deal), key=state.PRESENT_STACKED, large=True)
+charts.grid_chart(deal, key=state.PRESENT_GRID, large=True)

@@ -19,7 +19,7 @@ from obc_calc.core.provider import (
 from obc_calc.core.students import change_students
 from ui import charts, messages, state, widgets
 
-COSTS = ("provider_fixed", "provider_per_student")  # kept together while moving between pages
+COSTS = (state.PROVIDER_FIXED, state.PROVIDER_PER_STUDENT)  # kept together while moving between pages
 FIXED_HELP = ("What delivering the program costs the provider whatever the enrollment: program management, "
               "training, software, recruiting tutors.")
 PER_STUDENT_HELP = ("What each student served costs the provider: tutor hours, materials. Fewer students "
@@ -48,7 +48,7 @@ def cost_inputs() -> DeliveryCost:
     if not costs_entered():
         st.caption("Starting figures: no fixed cost and a cost per student halfway between the base and the "
                    "full price per pupil. Enter the provider's own costs.")
-    return DeliveryCost(st.session_state["provider_fixed"], st.session_state["provider_per_student"])
+    return DeliveryCost(st.session_state[state.PROVIDER_FIXED], st.session_state[state.PROVIDER_PER_STUDENT])
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -81,15 +81,15 @@ def break_even(cost: DeliveryCost) -> None:
     need = cost.for_students(deal.students)
     if rate is None:
         right.warning(f"No break-even: even with every outcome fully achieved the deal pays "
-                      f"{widgets.money(revenue_at_rate(deal, 1.0))}, less than the {widgets.money(need)} it costs to "
-                      f"serve {deal.students:,} students.", icon=":material/warning:")
+                      f"{widgets.money(revenue_at_rate(deal, 1.0))}, less than the {widgets.money(need)} "
+                      f"it costs to serve {deal.students:,} students.", icon=":material/warning:")
     elif rate == 0:
-        right.info(f"The base alone ({widgets.money(revenue_at_rate(deal, 0.0))}) covers the {widgets.money(need)} it "
-                   f"costs to serve {deal.students:,} students: the provider breaks even with no outcome "
-                   "achieved.", icon=":material/info:")
+        right.info(f"The base alone ({widgets.money(revenue_at_rate(deal, 0.0))}) covers the "
+                   f"{widgets.money(need)} it costs to serve {deal.students:,} students: the provider breaks "
+                   "even with no outcome achieved.", icon=":material/info:")
     else:
-        right.info(f"With every outcome at {widgets.percent(rate)} or more, base and outcome payments cover the "
-                   f"{widgets.money(need)} it costs to serve all {deal.students:,} students.",
+        right.info(f"With every outcome at {widgets.percent(rate)} or more, base and outcome payments cover "
+                   f"the {widgets.money(need)} it costs to serve all {deal.students:,} students.",
                    icon=":material/info:")
 
 
@@ -115,7 +115,7 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(type="category")
     charts.show_chart(fig, "Expected case, month by month: what the provider receives and spends", "Month",
-                  "Dollars ($)", key="provider_cash_flow")
+                      "Dollars ($)", key=state.PROVIDER_CASH_FLOW)
     st.caption("Costs are spread evenly over the term's months; payments follow the deal's schedule (Budget "
                "page). The shortfall is costs paid to date minus payments received to date, never below $0.")
 
@@ -125,29 +125,33 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
 def seed_pricing() -> None:
     deal = state.current()
     price = per_pupil_price(deal)
-    state.seed("pp_base", price.base)
-    state.seed("pp_outcomes", price.outcomes)
-    state.seed("pp_students", deal.students)
+    state.seed(state.PP_BASE, price.base)
+    state.seed(state.PP_OUTCOMES, price.outcomes)
+    state.seed(state.PP_STUDENTS, deal.students)
 
 
 def apply_pricing() -> None:
     """Set students, total cost and share from the entered prices, through the validated edit path; the other
     counts of students follow the students (obc_calc.core.students)."""
-    students = st.session_state["pp_students"]
-    price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
+    students, price = quoted()
     total, share = total_and_share(price, students)
     candidate, notices = change_students(state.deal_data(), students)
     candidate.update({"total_cost": total, "performance_share": share})
     lines = state.apply(candidate)
-    state.set_problems("pp_apply", lines)
+    state.set_problems(state.PP_APPLY, lines)
     if not lines:
         if not costs_entered():  # the starting costs follow the new price
             for key in COSTS:
                 st.session_state.pop(key, None)
         followed = messages.bullets([messages.markdown_text(notice) for notice in notices])
-        st.session_state["pp_message"] = (
-            f"The deal is now {widgets.money(total)} for {students:,} students, {widgets.percent(share)} on outcomes."
-            + (f"\n\n{followed}" if notices else ""))
+        state.flash(f"The deal is now {widgets.money(total)} for {students:,} students, "
+                    f"{widgets.percent(share)} on outcomes." + (f"\n\n{followed}" if notices else ""))
+
+
+def quoted() -> tuple[int, PerPupilPrice]:
+    """The students and the per-pupil prices entered in the quote."""
+    return (st.session_state[state.PP_STUDENTS],
+            PerPupilPrice(st.session_state[state.PP_BASE], st.session_state[state.PP_OUTCOMES]))
 
 
 def pricing_section() -> None:
@@ -158,20 +162,22 @@ def pricing_section() -> None:
     seed_pricing()
     columns = st.columns(3)
     money = {"min_value": 0.0, "max_value": widgets.MONEY_INPUT_MAX, "step": 10.0, "format": "%.2f"}
-    columns[0].number_input("Base price per student ($)", key="pp_base", **money,
+    columns[0].number_input("Base price per student ($)", key=state.PP_BASE, **money,
                             help="Paid per student whatever the outcomes.")
-    columns[1].number_input("Outcome price per student, at most ($)", key="pp_outcomes", **money,
+    columns[1].number_input("Outcome price per student, at most ($)", key=state.PP_OUTCOMES, **money,
                             help="The most paid per student when every outcome is met.")
     columns[2].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, step=1,
-                            key="pp_students", help="Students the contract plans to serve. When applied, the "
-                            "other counts of students keep their share of them, as on the Deal & split page.")
-    price = PerPupilPrice(st.session_state["pp_base"], st.session_state["pp_outcomes"])
-    students = st.session_state["pp_students"]
+                            key=state.PP_STUDENTS,
+                            help="Students the contract plans to serve. When applied, the other counts of "
+                                 "students keep their share of them, as on the Deal & split page.")
+    students, price = quoted()
     total, share = total_and_share(price, students)
     columns = st.columns(3, vertical_alignment="bottom")
-    columns[0].metric("Total cost", widgets.money(total), f"{widgets.money(price.total, cents=True)} per student",
+    columns[0].metric("Total cost", widgets.money(total),
+                      f"{widgets.money(price.total, cents=True)} per student",
                       delta_color="off", delta_arrow="off", border=True)
-    columns[1].metric("Performance share", widgets.percent(share), f"pool {widgets.money(pool_for(price, students))}",
+    columns[1].metric("Performance share", widgets.percent(share),
+                      f"pool {widgets.money(pool_for(price, students))}",
                       delta_color="off", delta_arrow="off", border=True)
     deal = state.current()
     applied = (students == deal.students and abs(total - deal.total_cost) < 0.005
@@ -181,9 +187,8 @@ def pricing_section() -> None:
                       help="Sets the deal's students, total cost and performance share from these prices.")
     if applied:
         columns[2].caption("These prices are the current deal's.")
-    messages.show_problems(state.problems("pp_apply"))
-    if "pp_message" in st.session_state:
-        st.success(st.session_state.pop("pp_message"))
+    messages.show_problems(state.problems(state.PP_APPLY))
+    state.show_flash()
     current_prices()
 
 

@@ -6,139 +6,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from obc_calc.core.bases import LABELS, describe_basis
 from obc_calc.core.errors import DealError
 from obc_calc.core.grid import achievement_rates, payment_curve, price_per_achieving_student
 from obc_calc.core.limits import MAX_UPLOAD_MB
-from obc_calc.core.model import BASES, BASIS_FIELDS, DATA_SOURCES, Deal
-from obc_calc.core.rules import describe_basis
+from obc_calc.core.model import BASES, DATA_SOURCES, Deal
 from obc_calc.core.scenarios import expected, maximum
-from obc_calc.io.ratecard import RateCard, deal_with_rate_card, read_rate_card, rescaled_weights
-from ui import charts, messages, state, tables, widgets
+from obc_calc.io.ratecard import RateCard, deal_with_rate_card, read_rate_card
+from obc_calc.io.tiers import TIER_SYNTAX_HELP, tiers_to_text
+from ui import charts, converters, messages, state, tables, widgets
 
-PERCENT_COLUMNS = {  # table column -> deal field, shown in percent
-    "Weight (%)": "weight",
-    "Expected rate (%)": "expected_rate",
-    "Target rate (%)": "target_rate",
-    "Floor rate (%)": "floor_rate",
-}
-# Outcome fields the table edits; any other field of an outcome is carried over untouched.
-TABLE_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "weight", "expected_rate",
-                "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
-# The money-moving columns first, so they show without scrolling; the descriptive ones after.
 EXAMPLE_CARD = state.ROOT / "sample_data" / "rate_card_example.csv"
-UPLOADER = "card_upload"
-COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)", "Floor rate (%)",
-           "Tiers", "Month paid", "Eligible students", "Data source", "Threshold", "Threshold value",
-           "Metric"]
-
-
-def tiers_to_text(tiers: list[dict] | None) -> str:
-    return ", ".join(f"{t['min_rate'] * 100:g}%:{t['payout'] * 100:g}%" for t in tiers or [])
-
-
-def tiers_from_text(value: str) -> list[dict] | str:
-    """'30%:50%, 40%:100%' -> tiers; a sentence on what is wrong when it cannot be read."""
-    tiers = []
-    for part in (p.strip() for p in value.split(",") if p.strip()):
-        pieces = [p.strip().rstrip("%").strip() for p in part.split(":")]
-        try:
-            min_rate, payout = (float(p) / 100 for p in pieces)
-        except ValueError:
-            return (f"'{part}' is not a tier; write each tier as rate:payout in percent, "
-                    "such as 30%:50%, 40%:100%")
-        tiers.append({"min_rate": min_rate, "payout": payout})
-    return tiers
-
-
-def build_frame() -> pd.DataFrame:
-    rows = []
-    for outcome in state.deal_data()["outcomes"]:
-        row = {
-            "Outcome": outcome["name"], "Metric": outcome.get("metric", ""),
-            "Threshold": outcome.get("threshold", ""), "Threshold value": outcome.get("threshold_value"),
-            "Basis": outcome["basis"], "Tiers": tiers_to_text(outcome.get("tiers")),
-            "Eligible students": outcome.get("eligible_students"),
-            "Data source": outcome["data_source"], "Month paid": outcome.get("paid_in_month"),
-            "original": outcome["name"],
-        }
-        for column, field in PERCENT_COLUMNS.items():
-            value = outcome.get(field)
-            row[column] = None if value is None else value * 100
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=[*COLUMNS, "original"])
-    for column in ("Threshold value", "Eligible students", "Month paid", *PERCENT_COLUMNS):
-        frame[column] = frame[column].astype("float64")
-    # The deal as it was when this table was built: renames follow row by row into the scenarios,
-    # and outcome fields this table does not show are kept.
-    frame.attrs["scenarios"] = state.deal_data().get("scenarios", [])
-    frame.attrs["outcomes"] = {o["name"]: o for o in state.deal_data()["outcomes"]}
-    return frame
-
-
-def row_to_outcome(row, originals: dict) -> tuple[dict, list[str]]:
-    """One table row as an outcome; fields its basis does not use are dropped, not reported."""
-    basis = row["Basis"] if row["Basis"] in BASES else "per_student"
-    original = originals.get(row["original"], {}) if not tables.blank(row["original"]) else {}
-    outcome = {k: v for k, v in original.items() if k not in TABLE_FIELDS}
-    outcome |= {
-        "name": tables.text(row["Outcome"]), "metric": tables.text(row["Metric"]),
-        "threshold": tables.text(row["Threshold"]), "basis": basis,
-        "weight": 0.0 if tables.blank(row["Weight (%)"]) else row["Weight (%)"] / 100,
-        "expected_rate": 0.0 if tables.blank(row["Expected rate (%)"]) else row["Expected rate (%)"] / 100,
-        "data_source": row["Data source"] if row["Data source"] in DATA_SOURCES else "district",
-    }
-    for column, field in (("Threshold value", "threshold_value"), ("Eligible students", "eligible_students"),
-                          ("Month paid", "paid_in_month")):
-        if not tables.blank(row[column]):
-            value = float(row[column])
-            outcome[field] = value if field == "threshold_value" else tables.count(value)
-    errors = []
-    for field in BASIS_FIELDS[basis]:
-        if field == "tiers":
-            tiers = tiers_from_text(tables.text(row["Tiers"]))
-            if isinstance(tiers, str):
-                errors.append(tiers)
-            else:
-                outcome["tiers"] = tiers
-            continue
-        column = next(c for c, f in PERCENT_COLUMNS.items() if f == field)
-        if not tables.blank(row[column]):
-            outcome[field] = row[column] / 100
-    return outcome, errors
-
-
-def renamed_scenarios(base_scenarios: list[dict], edited: pd.DataFrame) -> list[dict]:
-    """Scenario rates follow renamed outcomes and drop removed ones."""
-    names = {r["original"]: tables.text(r["Outcome"])
-             for _, r in edited.iterrows() if not tables.blank(r["original"])}
-    scenarios = []
-    for scenario in base_scenarios:
-        rates = {names[old]: rate for old, rate in scenario.get("rates", {}).items() if old in names}
-        scenarios.append({**scenario, "rates": rates})
-    return scenarios
-
-
-def candidate_from(edited: pd.DataFrame) -> tuple[dict, list[str]]:
-    candidate = state.deal_data()
-    outcomes, errors = [], []
-    for number, (_, row) in enumerate(edited.iterrows(), start=1):
-        if all(tables.blank(row[c]) for c in ("Outcome", "Metric", "Threshold", "Weight (%)")):
-            continue  # a row just added and not filled in yet
-        outcome, row_errors = row_to_outcome(row, edited.attrs.get("outcomes", {}))
-        outcomes.append(outcome)
-        label = f"Rate card, row {number}" + (f" ({outcome['name']})" if outcome["name"] else "")
-        errors += [f"{label}, tiers: {messages.capitalized(e)}." for e in row_errors]
-    candidate["outcomes"] = outcomes
-    candidate["scenarios"] = renamed_scenarios(edited.attrs.get("scenarios", []), edited)
-    return candidate, errors
 
 
 def rescale(edited: pd.DataFrame) -> None:
-    """Scale the weights to add up to 100%, keeping their proportions (equal if all are zero)."""
-    frame = edited.copy()
-    frame.attrs = dict(edited.attrs)
-    frame["Weight (%)"] = rescaled_weights(frame["Weight (%)"].fillna(0.0), 100.0)
-    tables.replace_frame("outcomes", frame)
+    """on_click: the weights scaled to add up to 100%, keeping their proportions."""
+    tables.replace_frame(state.RATE_CARD_TABLE, converters.rescaled(edited))
 
 
 def column_config() -> dict:
@@ -156,7 +39,7 @@ def column_config() -> dict:
             "Threshold value", help="Optional number for the threshold, in the metric's own units."),
         "Basis": st.column_config.SelectboxColumn(
             "Basis", options=list(BASES), required=True, default="per_student", width="medium",
-            format_func=widgets.BASIS_LABELS.get,
+            format_func=LABELS.get,
             help="How the outcome pays. Per student: a price for each student who meets the threshold. "
                  "Cohort threshold: all of its allocation once the target rate is reached. Tiered: a "
                  "share of it by bands of the rate. Graduated: rising in a line from the floor to the "
@@ -177,8 +60,8 @@ def column_config() -> dict:
             "Ignored for other bases.", **percent),
         "Tiers": st.column_config.TextColumn(
             "Tiers", width="medium",
-            help="Tiered only: 'rate:payout' pairs in percent, rising, e.g. 30%:50%, 40%:100% pays "
-            "half the allocation from 30% achievement and all of it from 40%. Ignored for other bases."),
+            help=f"Tiered only, rising: 30%:50%, 40%:100% pays half the allocation from 30% achievement "
+            f"and all of it from 40%. {TIER_SYNTAX_HELP} Ignored for other bases."),
         "Eligible students": st.column_config.NumberColumn(
             "Eligible students", min_value=1, step=1, format="%d",
             help="Students this outcome counts; blank means every student in the deal."),
@@ -198,11 +81,11 @@ def allocation_table() -> None:
         per_student = outcome.basis == "per_student"
         rows.append({
             "Outcome": outcome.name,
-            "Basis": widgets.BASIS_LABELS[outcome.basis],
+            "Basis": LABELS[outcome.basis],
             "Weight": widgets.percent(outcome.weight),
             "Allocation": widgets.money(deal.allocation(outcome)),
-            "Price per achieving student": (
-                widgets.money(price_per_achieving_student(deal, outcome), cents=True) if per_student else "—"),
+            "Price per achieving student": widgets.money(
+                price_per_achieving_student(deal, outcome), cents=True) if per_student else "—",
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True,
                  column_config=widgets.right_aligned(["Allocation", "Weight", "Price per achieving student"]))
@@ -222,7 +105,7 @@ def curves_chart() -> None:
                                  marker={"size": 10, "symbol": "circle-open", "line": {"width": 2}}))
     charts.show_chart(fig, "Payment by achievement rate (circles: expected rate)",
                   "Achievement rate (% of eligible students meeting the threshold)", "Payment ($)",
-                  x_percent=True, key="curves")
+                  x_percent=True, key=state.RATE_CARD_CURVES)
 
 
 # ---- importing a rate card kept as a spreadsheet ----------------------------------------------
@@ -230,17 +113,18 @@ def curves_chart() -> None:
 def adopt_card(deal: Deal, count: int, file_name: str) -> None:
     """on_click: the checked deal with the card's outcomes replaces the deal; every editor starts again."""
     state.load(deal)
-    state.empty_uploader(UPLOADER)  # its outcomes are in the deal now
-    st.session_state["card_message"] = (
+    state.empty_uploader(state.RATE_CARD_UPLOADER)  # its outcomes are in the deal now
+    st.session_state[state.RATE_CARD_MESSAGE] = (
         f"Replaced the rate card with the {count} outcomes of {messages.markdown_text(file_name)}.")
 
 
 def card_preview(card: RateCard, deal: Deal) -> pd.DataFrame:
     """The outcomes as the deal will hold them, each with the row of the file it came from."""
     return pd.DataFrame([{
-        "File row": row, "Outcome": o.name, "Basis": widgets.BASIS_LABELS[o.basis], "Weight": widgets.percent(o.weight),
+        "File row": row, "Outcome": o.name, "Basis": LABELS[o.basis], "Weight": widgets.percent(o.weight),
         "Allocation": widgets.money(deal.allocation(o)), "Expected rate": widgets.percent(o.expected_rate),
-        "Target rate": widgets.percent_or_dash(o.target_rate), "Floor rate": widgets.percent_or_dash(o.floor_rate),
+        "Target rate": widgets.percent_or_dash(o.target_rate),
+        "Floor rate": widgets.percent_or_dash(o.floor_rate),
         "Tiers": tiers_to_text([t.model_dump() for t in o.tiers or []]) or "—",
         "Month paid": deal.paid_in_month(o), "Eligible students": f"{deal.eligible(o):,}",
         "Data source": o.data_source, "Metric": o.metric, "Threshold": o.threshold,
@@ -256,20 +140,22 @@ def show_card(card: RateCard, deal: Deal, file_name: str) -> None:
     now = state.current()
     dropped = [o.name for o in now.outcomes if o.name not in {c.name for c in deal.outcomes}]
     notes = [f"At the expected rates the district would pay **{widgets.money(expected(deal).total)}** "
-             f"(now {widgets.money(expected(now).total)}); the maximum stays {widgets.money(maximum(deal).total)}."]
+             f"(now {widgets.money(expected(now).total)}); "
+             f"the maximum stays {widgets.money(maximum(deal).total)}."]
     if dropped:
         notes.append("Not on this card, so removed with their scenario rates: "
                      + ", ".join(messages.markdown_text(name) for name in dropped) + ".")
     st.markdown("\n".join(f"- {note}" for note in notes))
     st.button(f"Replace the rate card with these {len(card.outcomes)} outcomes", type="primary",
-              icon=":material/published_with_changes:", key="card_replace", on_click=adopt_card,
+              icon=":material/published_with_changes:", key=state.RATE_CARD_REPLACE, on_click=adopt_card,
               args=(deal, len(card.outcomes), file_name),
               help="The deal's outcomes become the file's; the price, split, term and scenarios stay.")
 
 
 def import_section() -> None:
     st.file_uploader(
-        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"], key=state.uploader_key(UPLOADER),
+        "Rate card file (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"],
+        key=state.uploader_key(state.RATE_CARD_UPLOADER),
         help="One row per outcome, a header row naming the columns like the deal format's outcome fields: "
              "name (required), metric, threshold, threshold_value, basis, weight, expected_rate, "
              "eligible_students, target_rate, floor_rate, tiers, data_source, paid_in_month. Rates may be "
@@ -278,18 +164,19 @@ def import_section() -> None:
     )
     st.download_button(
         "Download an example rate card", EXAMPLE_CARD.read_bytes(), file_name=EXAMPLE_CARD.name,
-        mime="text/csv", icon=":material/download:", key="card_example", on_click="ignore",
+        mime="text/csv", icon=":material/download:", key=state.RATE_CARD_EXAMPLE, on_click="ignore",
         help="sample_data/rate_card_example.csv: the expected columns, filled in with four outcomes "
              "(one of each basis).",
     )
-    upload = st.session_state.get(state.uploader_key(UPLOADER))
+    upload = st.session_state.get(state.uploader_key(state.RATE_CARD_UPLOADER))
     if upload is None:
         return
     try:
         card = read_rate_card(upload.getvalue(), upload.name)
         deal = deal_with_rate_card(state.current(), card)
     except DealError as error:
-        lines = messages.first_problems([messages.markdown_text(messages.cell_sentence(p)) for p in error.problems])
+        lines = messages.first_problems(
+            [messages.markdown_text(messages.cell_sentence(p)) for p in error.problems])
         st.error(f"{messages.markdown_text(upload.name)} cannot be used as this deal's rate card:"
                  "\n\n" + messages.bullets(lines) + "\n\nThe deal is unchanged.")
         return
@@ -300,19 +187,19 @@ st.title("Rate card")
 # Nothing varies above the expander: moving it would close it in the browser.
 with st.expander("Import a rate card from a spreadsheet (CSV or Excel)", icon=":material/upload_file:"):
     import_section()
-if "card_message" in st.session_state:
-    st.success(st.session_state.pop("card_message"))
+if state.RATE_CARD_MESSAGE in st.session_state:
+    st.success(st.session_state.pop(state.RATE_CARD_MESSAGE))
 st.caption(
     "One row per outcome. Edit cells directly; add an outcome with the + under the table, remove one by "
     "selecting its row and pressing the bin. Only the fields the chosen basis uses are read."
 )
-frame = tables.base_frame("outcomes", build_frame)
+frame = tables.base_frame(state.RATE_CARD_TABLE, lambda: converters.rate_card_frame(state.deal_data()))
 edited = st.data_editor(
-    frame, key=tables.editor_key("outcomes"), num_rows="dynamic", hide_index=True, placeholder="",
-    column_order=COLUMNS, column_config=column_config(),
+    frame, key=tables.editor_key(state.RATE_CARD_TABLE), num_rows="dynamic", hide_index=True, placeholder="",
+    column_order=converters.RATE_CARD_COLUMNS, column_config=column_config(),
 )
 edited.attrs = dict(frame.attrs)
-candidate, parse_errors = candidate_from(edited)
+candidate, parse_errors = converters.rate_card_from_frame(edited, state.deal_data())
 if parse_errors:
     messages.show_problems(parse_errors)
 elif candidate != state.deal_data():
@@ -334,6 +221,7 @@ allocation_table()
 expected_result, maximum_result = expected(deal), maximum(deal)
 st.markdown(
     f"At the expected rates the district pays **{widgets.money(expected_result.total)}** of the "
-    f"{widgets.money(maximum_result.total)} maximum ({widgets.percent(expected_result.pool_earned_share)} of the pool)."
+    f"{widgets.money(maximum_result.total)} maximum "
+    f"({widgets.percent(expected_result.pool_earned_share)} of the pool)."
 )
 curves_chart()

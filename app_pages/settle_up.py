@@ -7,21 +7,18 @@ file are cached on its bytes and the options, so a large file is read once, not 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.model import Deal
-from obc_calc.core.settle import Invoice, SettleOptions, default_period, invoice_csv, settle
+from obc_calc.core.settle import Invoice, SettleOptions, default_period, settle
+from obc_calc.io.invoice_csv import invoice_csv
 from obc_calc.io.invoice_excel import invoice_workbook
 from obc_calc.io.results_file import (
     ID,
-    SERVED,
     RawTable,
     ReadOptions,
     ResultsTable,
@@ -30,12 +27,10 @@ from obc_calc.io.results_file import (
     fold,
     read_table,
 )
-from obc_calc.io.xlsx_reader import sniff
-from ui import messages, state, widgets
+from obc_calc.io.user_file import sniff
+from ui import messages, settle_table, state, widgets
 
 SAMPLE_RESULTS = state.ROOT / "sample_data" / "math_tutoring_results.csv"
-FILE = "settle_file"  # {"name", "data", "token"}: the results file being settled
-UPLOADER = "settle_upload"
 PREVIEW_ROWS = 10
 MISSING_LABELS = {
     "excluded": "Leave them out of the rate (excluded)",
@@ -58,55 +53,32 @@ SESSIONS_HELP = (
     "Switch on when the served column holds the number of sessions each student attended rather "
     "than 1/0 or yes/no. Students with at least the minimum count as served."
 )
-COLUMN_HELP = {
-    "Outcome": "Each outcome on the rate card, then the base and the total due.",
-    "Basis": "How the outcome pays: per student who meets the threshold, all or nothing at a cohort "
-             "target, by tiers, or graduated (linear) between a floor and a target rate.",
-    "Threshold": "What a student must reach to count as an achiever.",
-    "Eligible": "Served students the rate counts: all of them, less those with no value when missing "
-                "values are excluded. On the Base line: the students served.",
-    "Achievers": "Served students who meet the threshold.",
-    "Rate": "Achievers divided by eligible students.",
-    "Missing": "Served students with no value for this outcome; the missing-values rule decides "
-               "whether they are left out of the rate or counted as not achieved.",
-    "Up to": "The outcome's share of the performance pool: the most it can pay.",
-    "Amount due": "What this line pays, to the cent.",
-}
-
-
-# ---- small helpers ---------------------------------------------------------------------------
-
-def joined(names: list[str]) -> str:
-    """['a', 'b', 'c'] -> 'a, b and c'."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-
 
 
 # ---- the file in session state --------------------------------------------------------------
 
 def set_file(name: str, data: bytes) -> None:
-    st.session_state["settle_token"] = token = st.session_state.get("settle_token", 0) + 1
-    st.session_state[FILE] = {"name": name, "data": data, "token": token}
+    st.session_state[state.SETTLE_TOKEN] = token = st.session_state.get(state.SETTLE_TOKEN, 0) + 1
+    st.session_state[state.SETTLE_FILE] = {"name": name, "data": data, "token": token}
     kept = state.kept_values()
-    for key in [k for k in kept if k.startswith("settle_column_")]:  # the old file's column choices
+    for key in [k for k in kept if k.startswith(f"{state.SETTLE_COLUMN}_")]:  # the old file's column choices
         del kept[key]
 
 
 def take_upload() -> None:
-    upload = st.session_state.get(state.uploader_key(UPLOADER))
+    upload = st.session_state.get(state.uploader_key(state.SETTLE_UPLOADER))
     if upload is not None:
         set_file(upload.name, upload.getvalue())
 
 
 def use_sample() -> None:
     set_file(SAMPLE_RESULTS.name, SAMPLE_RESULTS.read_bytes())
-    state.empty_uploader(UPLOADER)
+    state.empty_uploader(state.SETTLE_UPLOADER)
 
 
 def clear_file() -> None:
-    st.session_state.pop(FILE, None)
-    state.empty_uploader(UPLOADER)
+    st.session_state.pop(state.SETTLE_FILE, None)
+    state.empty_uploader(state.SETTLE_UPLOADER)
 
 
 def sample_fits(deal: Deal) -> bool:
@@ -140,32 +112,12 @@ def check_file(data: bytes, filename: str, id_header: str, deal: Deal,
 
 # ---- page sections --------------------------------------------------------------------------
 
-def describe_columns(deal: Deal) -> str:
-    lines = [
-        "- `student_id`: one row per student.",
-        "- `served`: 1/0, yes/no or true/false; or the number of sessions attended (set a minimum below).",
-    ]
-    for outcome in deal.outcomes:
-        if outcome.threshold_value is None:
-            kind = "1 if the student achieved it, 0 if not"
-        else:
-            kind = f"the measured value; a student meets it at {outcome.threshold_value:g} or more"
-        lines.append(f"- `{outcome.name}`: {messages.markdown_text(kind)}.")
-    return "\n".join(lines)
-
-
-def template_csv(deal: Deal) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([ID, SERVED] + [o.name for o in deal.outcomes])
-    return out.getvalue()
-
-
 def file_section(deal: Deal) -> dict | None:
     st.subheader("1. Results file")
     left, right = st.columns([3, 2])
     left.file_uploader(
         "Upload the verified results (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"],
-        key=state.uploader_key(UPLOADER),
+        key=state.uploader_key(state.SETTLE_UPLOADER),
         on_change=take_upload,
         help="One row per student, a header row naming the columns. In a workbook, the table may be on "
              f"any sheet. Up to {MAX_UPLOAD_MB} MB.",
@@ -173,25 +125,25 @@ def file_section(deal: Deal) -> dict | None:
     fits = sample_fits(deal)  # reads the sample's header: once a run
     with right:
         if fits:
-            st.button("Use the sample results", key="settle_sample", on_click=use_sample,
+            st.button("Use the sample results", key=state.SETTLE_SAMPLE, on_click=use_sample,
                       icon=":material/science:",
                       help=f"Load {SAMPLE_RESULTS.name}: made-up end-of-year results for 1,200 students "
                            "of the math tutoring sample deal.")
         st.download_button(
-            "Download a blank template for this deal", template_csv(deal),
+            "Download a blank template for this deal", settle_table.template_csv(deal),
             file_name=f"{widgets.slug(deal.name, 'invoice')}_results.csv", mime="text/csv",
             icon=":material/download:",
-            key="settle_template", on_click="ignore",
+            key=state.SETTLE_TEMPLATE, on_click="ignore",
             help="A CSV with this deal's column names: fill in one row per student.",
         )
-    current = st.session_state.get(FILE)
+    current = st.session_state.get(state.SETTLE_FILE)
     if current is None:
         empty_state(deal, fits)
         return None
     size = len(current["data"])
     note, clear = st.columns([5, 1], vertical_alignment="center")
     note.caption(f"Settling **{messages.markdown_text(current['name'])}** ({size:,} bytes).")
-    clear.button("Clear", key="settle_clear", on_click=clear_file, icon=":material/close:",
+    clear.button("Clear", key=state.SETTLE_CLEAR, on_click=clear_file, icon=":material/close:",
                  help="Forget this file and start again.")
     return current
 
@@ -206,7 +158,7 @@ def empty_state(deal: Deal, fits: bool) -> None:
     st.info(
         "No results file yet. Upload the verified results for the period: a CSV or Excel (.xlsx) file, "
         "one row per student, with a header row. For this deal the columns are:\n\n"
-        f"{describe_columns(deal)}\n\n"
+        f"{settle_table.describe_columns(deal)}\n\n"
         "Other columns (names, grades, schools) are ignored, and other column names can be matched to "
         "these after upload. A blank cell, NA or N/A is a missing value. **Download a blank template "
         "for this deal** gives a file with these headers to fill in.\n\n" + sample_hint,
@@ -219,69 +171,52 @@ def id_header_input(current: dict) -> str:
     if sniff(current["data"]) != "xlsx":
         return ID
     return st.text_input(
-        "Student id column (to find the table in the workbook)", **state.kept("settle_id_header", ID),
+        "Student id column (to find the table in the workbook)", **state.kept(state.SETTLE_ID_HEADER, ID),
         help="The workbook's first sheet with this header in its first 10 rows is read.",
     ).strip() or ID
 
 
-def column_roles(deal: Deal) -> list[tuple[str, str]]:
-    """(role, label) for each column the settle-up needs."""
-    roles = [(ID, "Student id"), (SERVED, "Served")]
-    for outcome in deal.outcomes:
-        measured = outcome.threshold_value is not None
-        kind = f"value, meets at {outcome.threshold_value:g}" if measured else "achieved flag"
-        roles.append((outcome.name, f"{outcome.name} ({kind})"))
-    return roles
-
-
 def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], list[str], list[str]]:
     """The user's choice of column for each role: ({file column: role}, problems, labels left unchosen)."""
-    roles = column_roles(deal)
+    roles = settle_table.column_roles(deal)
     chosen: dict[str, str | None] = {}
     unmatched = any(find_column(raw.header, role) is None for role, _ in roles)
     with st.expander("Columns: which column holds what", expanded=unmatched):
         st.caption("Matched by name; choose another column where your file uses other names.")
         columns = st.columns(min(len(roles), 4))
         for index, (role, label) in enumerate(roles):
-            key = f"settle_column_{token}_{role}"
+            key = f"{state.SETTLE_COLUMN}_{token}_{role}"
             chosen[role] = columns[index % len(columns)].selectbox(
                 label, raw.header, **state.kept(key, find_column(raw.header, role)),
                 placeholder="Choose a column",
             )
-    used: dict[str, list[str]] = {}
-    for role, column in chosen.items():
-        if column is not None:
-            used.setdefault(column, []).append(role)
-    problems = [
-        f"Column {column} is chosen for {joined(roles_)}; each needs its own column."
-        for column, roles_ in used.items() if len(roles_) > 1
-    ]
+    columns, problems = settle_table.columns_chosen_twice(chosen)
     unchosen = [label for role, label in roles if chosen[role] is None]
-    return {column: roles_[0] for column, roles_ in used.items()}, problems, unchosen
+    return columns, problems, unchosen
 
 
 def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
     left, right = st.columns(2)
     with left:
         sessions = st.toggle("The served column counts sessions attended",
-                             **state.kept("settle_sessions", False), help=SESSIONS_HELP)
+                             **state.kept(state.SETTLE_SESSIONS, False), help=SESSIONS_HELP)
         min_sessions = None
         if sessions:
             min_sessions = st.number_input(
                 "Minimum sessions to count as served", min_value=0.0, step=1.0, format="%g",
-                **state.kept("settle_min_sessions", 1.0),
+                **state.kept(state.SETTLE_MIN_SESSIONS, 1.0),
                 help="Students who attended at least this many sessions count as served.",
             )
         missing = st.radio("Served students with a missing value", list(MISSING_LABELS),
-                           format_func=MISSING_LABELS.get, **state.kept("settle_missing", "excluded"),
+                           format_func=MISSING_LABELS.get, **state.kept(state.SETTLE_MISSING, "excluded"),
                            help=MISSING_HELP)
-        commitments = st.toggle("The district met its commitments", **state.kept("settle_commitments", True),
-                                help=COMMITMENTS_HELP)
+        commitments = st.toggle("The district met its commitments",
+                                **state.kept(state.SETTLE_COMMITMENTS, True), help=COMMITMENTS_HELP)
     with right:
-        period = st.text_input("Period", **state.kept("settle_period", ""),
+        period = st.text_input("Period", **state.kept(state.SETTLE_PERIOD, ""),
                                placeholder=default_period(current['name']),
                                help="The period this invoice settles, e.g. 'Mid-year 2026-27'.")
-        invoice_date = st.date_input("Invoice date", **state.kept("settle_date", date.today()),
+        invoice_date = st.date_input("Invoice date", **state.kept(state.SETTLE_DATE, date.today()),
                                      format="YYYY-MM-DD")
     options = SettleOptions(
         period=period.strip() or default_period(current['name']), invoice_date=invoice_date,
@@ -295,8 +230,8 @@ def preview_section(raw: RawTable) -> None:
     shown = min(PREVIEW_ROWS, len(raw.rows))
     where = f", sheet {raw.sheet}" if raw.sheet else ""
     st.caption(
-        f"The first {shown} of {len(raw.rows):,} student rows{messages.markdown_text(where)}, numbered as your "
-        f"spreadsheet numbers them (the header is row {raw.header_row})."
+        f"The first {shown} of {len(raw.rows):,} student rows{messages.markdown_text(where)}, "
+        f"numbered as your spreadsheet numbers them (the header is row {raw.header_row})."
     )
     preview = raw.preview(PREVIEW_ROWS)
     preview.index.name = "Row"
@@ -306,24 +241,6 @@ def preview_section(raw: RawTable) -> None:
 def show_problems(title: str, lines: list[str]) -> None:
     body = messages.bullets([f"{messages.markdown_text(line.rstrip('.'))}." for line in lines])
     st.error(f"{title}\n\n{body}", icon=":material/error:")
-
-
-def invoice_frame(invoice: Invoice) -> pd.DataFrame:
-    """The invoice lines as text: counts with separators, rates as percentages, money to the cent."""
-    rows = [
-        {
-            "Outcome": line.name, "Basis": widgets.BASIS_LABELS.get(line.basis, line.basis),
-            "Threshold": line.threshold.replace(">=", "≥"),
-            "Eligible": f"{line.eligible:,}", "Achievers": f"{line.achievers:,}",
-            "Rate": widgets.percent(line.rate), "Missing": f"{line.missing:,}",
-            "Up to": widgets.money(line.allocation, cents=True), "Amount due": widgets.money(line.payment, cents=True),
-        }
-        for line in invoice.outcomes
-    ]
-    rows.append({"Outcome": "Base", "Eligible": f"{invoice.students_served:,}",
-                 "Amount due": widgets.money(invoice.base_due, cents=True)})
-    rows.append({"Outcome": "Total due", "Amount due": widgets.money(invoice.total_due, cents=True)})
-    return pd.DataFrame(rows, columns=list(COLUMN_HELP)).fillna("")
 
 
 def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None:
@@ -343,22 +260,24 @@ def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None
                       f"of {invoice.students_in_file:,} in the file", delta_color="off", delta_arrow="off",
                       border=True, help="Rows marked served (or with at least the minimum sessions). "
                                         "Only served students count for outcomes.")
-    config = {name: st.column_config.TextColumn(name, help=text) for name, text in COLUMN_HELP.items()}
-    st.dataframe(invoice_frame(invoice), hide_index=True, column_config=config)
+    config = {name: st.column_config.TextColumn(name, help=text)
+              for name, text in settle_table.COLUMN_HELP.items()}
+    st.dataframe(settle_table.invoice_frame(invoice), hide_index=True, column_config=config)
     if invoice.notes:
-        st.markdown("**Notes**\n\n" + messages.bullets([messages.markdown_text(note) for note in invoice.notes]))
+        notes = [messages.markdown_text(note) for note in invoice.notes]
+        st.markdown("**Notes**\n\n" + messages.bullets(notes))
     name = widgets.slug(f"{deal.name} {invoice.period}", "invoice")
     left, right, _ = st.columns([2, 2, 3])
     left.download_button(
         "Download the invoice (Excel)", lambda: invoice_workbook(deal, invoice, results),
-        file_name=f"{name}.xlsx", icon=":material/download:", key="settle_xlsx", on_click="ignore",
+        file_name=f"{name}.xlsx", icon=":material/download:", key=state.SETTLE_XLSX, on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary",
         help="A workbook whose every count and dollar is a formula over a copy of the student data, "
              "so an auditor can trace each dollar. Built when you click.",
     )
     right.download_button(
         "Download the invoice (CSV)", invoice_csv(invoice), file_name=f"{name}.csv", mime="text/csv",
-        icon=":material/download:", key="settle_csv", on_click="ignore",
+        icon=":material/download:", key=state.SETTLE_CSV, on_click="ignore",
         help="One row per line of the invoice: each outcome, the base and the total due.",
     )
 
@@ -393,8 +312,8 @@ def main() -> None:
     if results is None:
         title = "The file has problems; nothing is invoiced until they are fixed:"
         if unchosen:
-            title = (f"Choose a column for {messages.markdown_text(joined(unchosen))} under *Columns* above, "
-                     "or fix the file; nothing is invoiced until then:")
+            title = (f"Choose a column for {messages.markdown_text(settle_table.joined(unchosen))} under "
+                     "*Columns* above, or fix the file; nothing is invoiced until then:")
         show_problems(title, problems)
         return
     try:

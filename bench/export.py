@@ -12,27 +12,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from obc_calc.core.bases import BASES, NAMES  # noqa: E402
 from obc_calc.io.dealfile import deal_from_dict, load_deal  # noqa: E402
 from obc_calc.io.workbook import workbook_bytes  # noqa: E402
 
-BASES = ("per_student", "cohort_threshold", "tiered", "linear")
 TARGET_SECONDS = 1.0
+# What each optional field is set to when a basis reads it.
+FIELD_VALUES = {"target_rate": 0.6, "floor_rate": 0.3,
+                "tiers": [{"min_rate": 0.3, "payout": 0.5}, {"min_rate": 0.5, "payout": 1.0}]}
 
 
 def generated_deal(outcomes: int, scenarios: int):
-    """A deal cycling through the four bases, with scenarios that set every rate."""
+    """A deal cycling through the payment bases, with scenarios that set every rate."""
     rows = []
     for i in range(outcomes):
-        basis = BASES[i % 4]
+        basis = NAMES[i % len(NAMES)]
         row = {"name": f"Outcome {i + 1}", "basis": basis, "weight": 1 / outcomes,
                "expected_rate": 0.5, "paid_in_month": 1 + i % 12}
-        if basis in ("cohort_threshold", "linear"):
-            row["target_rate"] = 0.6
-        if basis == "linear":
-            row["floor_rate"] = 0.3
-        if basis == "tiered":
-            row["tiers"] = [{"min_rate": 0.3, "payout": 0.5}, {"min_rate": 0.5, "payout": 1.0}]
-        rows.append(row)
+        rows.append(row | {field: FIELD_VALUES[field] for field in BASES[basis].fields})
     rows[-1]["weight"] = 1 - sum(r["weight"] for r in rows[:-1])
     return deal_from_dict({
         "schema_version": 1, "name": "Generated deal", "students": 5000, "total_cost": 7_500_000,

@@ -44,17 +44,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def log_tail(lines: int = 40) -> str:
-    text = SERVER_LOG.read_text(errors="replace") if SERVER_LOG.exists() else ""
+def log_tail(log_path: Path = SERVER_LOG, lines: int = 40) -> str:
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
 
 
-def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, log_path: Path = SERVER_LOG,
+                 seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early with code {process.returncode}; "
-                               f"the end of {SERVER_LOG}:\n{log_tail()}")
+                               f"the end of {log_path}:\n{log_tail(log_path)}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -62,16 +63,16 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"streamlit did not answer at {url} within {seconds} s; "
-                       f"the end of {SERVER_LOG}:\n{log_tail()}")
+                       f"the end of {log_path}:\n{log_tail(log_path)}")
 
 
 @contextmanager
-def streamlit_server():
+def streamlit_server(log_path: Path = SERVER_LOG):
     """`streamlit run app.py` on a free port; its output goes to a log file (a pipe nobody reads
-    would block the server once full)."""
+    would block the server once full). A second server at once needs a log of its own."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    with SERVER_LOG.open("w") as log:
+    with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -80,7 +81,7 @@ def streamlit_server():
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_healthy(url, process)
+            wait_healthy(url, process, log_path)
             yield url
         finally:
             process.terminate()
@@ -89,6 +90,36 @@ def streamlit_server():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+# The menu's entries as the page shows them, icons left out (a material icon is drawn from its name).
+MENU_TEXT = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stSidebar"] [data-testid="stSidebarNavLink"]')).map(link => {
+        const copy = link.cloneNode(true);
+        copy.querySelectorAll('[data-testid="stIconMaterial"]').forEach(icon => icon.remove());
+        return copy.innerText.trim();
+    })"""
+# The sidebar's texts, one per text node (a detached copy has no layout, so no lines), icons left out.
+SIDEBAR_LINES = """() => {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar) return [];
+    const walker = document.createTreeWalker(bar, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (node.parentElement.closest('[data-testid="stIconMaterial"]')) continue;
+        const text = node.textContent.trim();
+        if (text) texts.push(text);
+    }
+    return texts;
+}"""
+ALERT_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def no_errors_shown(page, where: str) -> None:
+    """No Python exception and no error box (st.error draws stAlertContentError in Streamlit 1.67)."""
+    shown = page.locator(ALERT_ERRORS).all_inner_texts()
+    assert not shown, f"{where} shows an error: {shown}"
 
 
 def settle(page) -> None:

@@ -64,6 +64,6 @@ def grid_chart(deal: Deal, key: str, large: bool = False) -> None:
             name=f"{widgets.percent(share)} on outcomes" + (" (this deal)" if mine else ""),
             line={"width": (6 if large else 4) if mine else 2, "dash": "solid" if mine else "dot"},
         ))
-    show_chart(fig, f"Total cost as achievement rises, for several splits of {widgets.money(deal.total_cost)}",
-               "Achievement rate (every outcome at this rate)", "Total cost to the district ($)",
+    title = f"Total cost as achievement rises, for several splits of {widgets.money(deal.total_cost)}"
+    show_chart(fig, title, "Achievement rate (every outcome at this rate)", "Total cost to the district ($)",
                x_percent=True, key=key, large=large)

@@ -3,6 +3,8 @@
 The deal being edited lives in two non-widget keys that survive moving between pages:
 `deal_dict` (the JSON form) and `deal` (the last valid Deal, which every figure uses). An edit
 builds a candidate dict and validates it; a rejected candidate leaves both keys untouched.
+Besides the keys, this module offers the helpers that read and write them: load a deal, edit it,
+flash a message to show once, and keep a widget's value across pages.
 """
 
 from __future__ import annotations
@@ -51,15 +53,64 @@ BLANK_DEAL = {
 }
 
 
-PAGE_SHOWN = "page_shown"  # the title of the page the last run showed (app.py sets it)
+# The deal and its editing (plain keys, kept while moving between pages).
+DEAL = "deal"  # the last valid Deal
+DEAL_DICT = "deal_dict"  # its JSON form, the base of every candidate edit
+DEAL_VERSION = "deal_version"  # counts whole-deal loads: editors take a fresh key from it
+FRAMES = "frames"  # the data editors' inputs, by table (ui.tables)
+REPLACED_FRAMES = "replaced_frames"  # tables given a new input by an explicit action (ui.tables)
+PROBLEMS = "problems"  # refused edits' sentences, by the widget or table they came from
 
+# The app as a whole (app.py).
+PAGE_SHOWN = "page_shown"  # the title of the page the last run showed
+PRESENTING = "presenting"  # presentation mode on or off: the value the app goes by
+PRESENTING_SWITCH = "presenting_switch"  # the sidebar toggle drawn from PRESENTING
+PAGE_BEFORE_PRESENTING = "page_before_presenting"  # the url path to return to
+LINK_PARAM = "deal"  # the query parameter holding the share link (not a session key)
 
+# Messages and kept widget values.
+FLASH = "flash"  # messages to show once, on the next run: (where, kind, text, icon)
 KEPT = "kept_widgets"  # what the user last chose in widgets that outlive a visit to another page
+
+# Home page.
+UPLOAD = "upload"  # the deal file uploader
+
+# Deal & split page: one widget per field of the deal.
+F_NAME, F_PROGRAM, F_DISTRICT, F_PROVIDER = "f_name", "f_program", "f_district", "f_provider"
+F_STUDENTS, F_TOTAL_COST, F_PER_PUPIL = "f_students", "f_total_cost", "f_per_pupil"
+SHARE_SLIDER, SHARE_NUMBER = "share_slider", "share_number"
+F_BASE_BASIS, F_START, F_MONTHS = "f_base_basis", "f_start", "f_months"
+F_FY_START, F_UPFRONT = "f_fy_start", "f_upfront"
+SHARE_BAND_CHART = "share_band"
+COMMITMENTS = "commitments"  # the district commitments' table (ui.tables name)
+
+# Budget page.
+BUDGET_SCENARIO = "budget_scenario"
+FY_CHART, MONTH_CHART = "fy_chart", "month_chart"
+DOWNLOAD_WORKBOOK, DOWNLOAD_DEAL = "download_workbook", "download_deal"
+
+# Presentation page.
+PRESENT_STACKED, PRESENT_GRID = "present_stacked", "present_grid"
+
+# Compare page.
+VARIANTS = "variants"  # saved snapshots of the current deal, by name
+COMPARE_UPLOADS = "compare_uploads"  # deals read from uploaded files, by label
+COMPARE_SIMULATED = "compare_simulated"  # simulated (median, 95th percentile), by deal JSON
+COMPARE_PICK = "compare_pick"  # the multiselect of the deals to compare (also kept in KEPT)
+COMPARE_UPLOAD = "compare_upload"  # the file uploader
+COMPARE_COSTS = "compare_costs"  # the cost chart
+VARIANT_NAME, VARIANT_REMOVE = "variant_name_", "remove_"  # prefixes: one widget per variant
+
+# Provider view page.
+PROVIDER_FIXED, PROVIDER_PER_STUDENT = "provider_fixed", "provider_per_student"  # kept together
+PP_BASE, PP_OUTCOMES, PP_STUDENTS = "pp_base", "pp_outcomes", "pp_students"  # per-pupil quote
+PP_APPLY = "pp_apply"  # problems of applying the quote
+PROVIDER_CASH_FLOW = "provider_cash_flow"  # the cash-flow chart
 
 
 def init_state() -> None:
     """On a session's first run, open the deal in the page's link, or else the first sample deal."""
-    if "deal" in st.session_state:
+    if DEAL in st.session_state:
         return
     shared = st.query_params.get(LINK_PARAM)
     if shared is None:
@@ -70,29 +121,28 @@ def init_state() -> None:
     except DealError as error:
         load(load_deal(SAMPLES[FIRST_SAMPLE]))
         lines = messages.bullets([messages.sentence(problem, {}) for problem in error.problems])
-        st.session_state[LINK_MESSAGE] = (
-            f"The deal in this link could not be opened, so a sample deal is open instead: "
-            f"{current().name}.\n\n{lines}")
+        flash(f"The deal in this link could not be opened, so a sample deal is open instead: "
+              f"{current().name}.\n\n{lines}", "warning", ":material/link_off:", where=APP)
 
 
 def load(deal: Deal) -> None:
     """Replace the whole deal (sample, upload, blank): every editor starts again from it."""
-    st.session_state["deal"] = deal
-    st.session_state["deal_dict"] = deal_to_dict(deal)
-    st.session_state["deal_version"] = st.session_state.get("deal_version", 0) + 1
-    st.session_state["frames"] = {}
-    st.session_state["replaced_frames"] = set()
-    st.session_state["problems"] = {}
+    st.session_state[DEAL] = deal
+    st.session_state[DEAL_DICT] = deal_to_dict(deal)
+    st.session_state[DEAL_VERSION] = st.session_state.get(DEAL_VERSION, 0) + 1
+    st.session_state[FRAMES] = {}
+    st.session_state[REPLACED_FRAMES] = set()
+    st.session_state[PROBLEMS] = {}
     publish_link()
 
 
 def current() -> Deal:
-    return st.session_state["deal"]
+    return st.session_state[DEAL]
 
 
 def deal_data() -> dict:
     """A copy of the deal's JSON form to build a candidate from."""
-    return copy.deepcopy(st.session_state["deal_dict"])
+    return copy.deepcopy(st.session_state[DEAL_DICT])
 
 
 def apply(candidate: dict) -> list[str]:
@@ -101,24 +151,37 @@ def apply(candidate: dict) -> list[str]:
         deal = deal_from_dict(candidate)
     except DealError as error:
         return [messages.edit_sentence(problem, candidate) for problem in error.problems]
-    st.session_state["deal"] = deal
-    st.session_state["deal_dict"] = deal_to_dict(deal)
+    st.session_state[DEAL] = deal
+    st.session_state[DEAL_DICT] = deal_to_dict(deal)
     publish_link()
     return []
 
 
 def set_problems(where: str, lines: list[str]) -> None:
-    st.session_state.setdefault("problems", {})[where] = lines
+    st.session_state.setdefault(PROBLEMS, {})[where] = lines
 
 
 def problems(where: str) -> list[str]:
-    return st.session_state.get("problems", {}).get(where, [])
+    return st.session_state.get(PROBLEMS, {}).get(where, [])
 
 
-LINK_PARAM = "deal"
+# ---- flash messages: said once, on the run after the action that caused them -----------------
+
+PAGE, APP = "page", "app"  # where a flash is shown: at the page's own spot, or by app.py above the page
+FLASH_KINDS = {"success": st.success, "info": st.info, "warning": st.warning}
 
 
-LINK_MESSAGE = "link_message"  # why the link in the address could not be opened, to say once
+def flash(text: str, kind: str = "success", icon: str | None = None, where: str = PAGE) -> None:
+    """Keep a message to show once: the page shows it where it calls show_flash()."""
+    st.session_state.setdefault(FLASH, []).append((where, kind, text, icon))
+
+
+def show_flash(where: str = PAGE) -> None:
+    """Show, and forget, the messages kept for this place."""
+    waiting = st.session_state.get(FLASH, [])
+    for _, kind, text, icon in [item for item in waiting if item[0] == where]:
+        FLASH_KINDS[kind](text, icon=icon)
+    st.session_state[FLASH] = [item for item in waiting if item[0] != where]
 
 
 def publish_link() -> None:
@@ -197,3 +260,47 @@ def uploader_key(name: str) -> str:
 
 def empty_uploader(name: str) -> None:
     st.session_state[name + "_uploads"] = st.session_state.get(name + "_uploads", 0) + 1
+
+
+# ---- keys of the rate card, scenarios, risk and settle-up pages -------------------------------
+RATE_CARD_TABLE = "outcomes"  # the rate card's editor (tables.base_frame's name)
+RATE_CARD_UPLOADER = "card_upload"
+RATE_CARD_MESSAGE = "card_message"  # what an imported card replaced, to say once
+RATE_CARD_REPLACE = "card_replace"
+RATE_CARD_EXAMPLE = "card_example"
+RATE_CARD_CURVES = "curves"
+SCENARIOS_TABLE = "scenarios"  # the scenarios' editor (tables.base_frame's name)
+SCENARIO_PICK = "scenario_pick"
+SCENARIOS_STACKED = "stacked"
+SCENARIOS_GRID = "grid"
+RISK_RANGES = "risk_ranges"  # the ranges' editor (tables.base_frame's name) and its problems
+RISK_CORRELATION = "risk_correlation"
+RISK_MISS = "risk_miss"
+RISK_VARY_SERVED = "risk_vary_served"
+RISK_SERVED_LOW = "risk_served_low"
+RISK_SERVED_HIGH = "risk_served_high"
+RISK_TRIALS = "risk_trials"
+RISK_SEED = "risk_seed"
+RISK_RUNS = "risk_runs"  # the runs done, so a large run stays once its button was pressed
+RISK_BUDGET = "risk_budget"  # + "_<deal version>": the budget line starts again with each deal
+RISK_SHARE = "risk_share"
+RISK_HISTOGRAM = "risk_histogram"
+RISK_CUMULATIVE = "risk_cumulative"
+RISK_TORNADO = "risk_tornado"
+RISK_SWEEP = "risk_sweep"
+SETTLE_FILE = "settle_file"  # {"name", "data", "token"}: the results file being settled
+SETTLE_TOKEN = "settle_token"  # counts the files taken, so each file's column choices are its own
+SETTLE_UPLOADER = "settle_upload"
+SETTLE_COLUMN = "settle_column"  # + "_<file token>_<role>": the column chosen for a role
+SETTLE_SAMPLE = "settle_sample"
+SETTLE_TEMPLATE = "settle_template"
+SETTLE_CLEAR = "settle_clear"
+SETTLE_ID_HEADER = "settle_id_header"
+SETTLE_SESSIONS = "settle_sessions"
+SETTLE_MIN_SESSIONS = "settle_min_sessions"
+SETTLE_MISSING = "settle_missing"
+SETTLE_COMMITMENTS = "settle_commitments"
+SETTLE_PERIOD = "settle_period"
+SETTLE_DATE = "settle_date"
+SETTLE_XLSX = "settle_xlsx"
+SETTLE_CSV = "settle_csv"

@@ -6,18 +6,15 @@ import re
 
 import streamlit as st
 
+from obc_calc.core import money as core_money
 from obc_calc.core import report
+from obc_calc.core.bases import LABELS
 from obc_calc.core.flags import Flag
 from obc_calc.core.limits import MAX_MONEY, MAX_STUDENTS
 from obc_calc.core.model import Deal
 from obc_calc.core.scenarios import ScenarioResult
 
-BASIS_LABELS = {
-    "per_student": "per student",
-    "cohort_threshold": "cohort threshold",
-    "tiered": "tiered",
-    "linear": "graduated (linear)",
-}
+BASIS_LABELS = LABELS  # the payment bases' labels, as the app shows them (one record each in core.bases)
 
 
 # Bounds of number inputs: the limits are exclusive, and money is typed in cents.
@@ -29,11 +26,11 @@ STUDENTS_INPUT_MAX = MAX_STUDENTS - 1
 
 def money(value: float | None, cents: bool = False) -> str:
     """Dollars with thousands separators; whole dollars unless cents matter (per pupil)."""
-    return report.money(value, with_cents=cents)
+    return core_money.money(value, with_cents=cents)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    return report.percent(value, digits)
+    return core_money.percent(value, digits)
 
 
 def percent_or_dash(value: float | None) -> str:

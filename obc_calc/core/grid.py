@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from obc_calc.core.bases import outcome_payment
 from obc_calc.core.model import Deal, Outcome
-from obc_calc.core.rules import outcome_payment
 from obc_calc.core.scenarios import base_due
 
 

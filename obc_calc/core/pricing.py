@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from obc_calc.core.limits import MAX_MONEY, shown
 from obc_calc.core.model import Deal
+from obc_calc.core.money import money
 
 
 def check_dollars(amount: float, what: str) -> None:
@@ -20,7 +21,8 @@ def check_dollars(amount: float, what: str) -> None:
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number of dollars")
     if not 0 <= value <= MAX_MONEY:
-        raise ValueError(f"{what} must be from $0 to ${MAX_MONEY:,.0f}, not {shown(value)}")
+        most = money(MAX_MONEY, with_cents=False)
+        raise ValueError(f"{what} must be from $0 to {most}, not {shown(value)}")
 
 
 @dataclass(frozen=True)

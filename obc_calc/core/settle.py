@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.limits import MAX_NAME_CHARS, has_control_characters, shown, terminal_safe
 from obc_calc.core.model import Deal, Outcome, Scenario
-from obc_calc.core.money import cents, cents_down
-from obc_calc.core.money import excel_number as excel_number  # still imported from here by io/invoice_excel
+from obc_calc.core.money import cents, cents_down, excel_number
 from obc_calc.core.scenarios import ScenarioResult, evaluate
 
 if TYPE_CHECKING:  # read by obc_calc.io.results_file; core imports no file format
@@ -88,7 +88,7 @@ class Invoice:
 def price_per_achiever(deal: Deal, outcome: Outcome) -> float | None:
     """What a per-student outcome pays for one achiever: its allocation over the students the deal
     lists as eligible for it. None for the other bases, which pay on the rate, not per head."""
-    if outcome.basis != "per_student":
+    if not BASES[outcome.basis].per_head:
         return None
     return deal.allocation(outcome) / deal.eligible(outcome)
 
@@ -242,12 +242,3 @@ def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
             "eligible; the payment still cannot pass its allocation."
         )
     return notes
-
-
-def __getattr__(name: str):
-    # invoice_csv moved to obc_calc.io.invoice_csv; app_pages/settle_up.py still imports it from here.
-    if name == "invoice_csv":
-        from obc_calc.io.invoice_csv import invoice_csv
-
-        return invoice_csv
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,7 +27,8 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from obc_calc.core.bases import BASES, Refs
 from obc_calc.core.limits import FORMULA_STARTS
 from obc_calc.core.model import Deal, Outcome
-from obc_calc.core.settle import Invoice, excel_number
+from obc_calc.core.money import excel_number
+from obc_calc.core.settle import Invoice
 from obc_calc.io.results_file import ResultsTable
 
 MONEY = '"$"#,##0.00'

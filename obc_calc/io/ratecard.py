@@ -4,14 +4,13 @@ The columns are named like the outcome fields of the deal format (name, metric, 
 threshold_value, basis, weight, expected_rate, eligible_students, target_rate, floor_rate, tiers,
 data_source, paid_in_month, rate_low, rate_high); only `name` is required and a blank cell leaves
 the field unset.
-Rates may be written 0.25 or 25%; tiers as "20%:50%; 30%:100%" (from rate : payout).
+Rates may be written 0.25 or 25%; tiers as obc_calc.io.tiers reads them, such as "20%:50%; 30%:100%".
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from obc_calc.core.bases import LABELS, basis
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.limits import MAX_OUTCOMES, MAX_TEXT_CHARS, shown
 from obc_calc.core.model import Deal
 from obc_calc.io.dealfile import deal_from_dict, deal_to_dict
+from obc_calc.io.tiers import parse_number, parse_tiers
 from obc_calc.io.user_file import check_size, csv_separator, long_text, read_file, utf8_bytes
 from obc_calc.io.xlsx_reader import Book, find_table, short, table_kind, table_rows
 
@@ -34,7 +35,6 @@ FIELDS = (
     "eligible_students", "target_rate", "floor_rate", "tiers", "data_source", "paid_in_month",
     "rate_low", "rate_high",
 )
-_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 @dataclass
@@ -59,26 +59,6 @@ class RateCard:
 # ---------------------------------------------------------------- values
 
 
-def parse_number(value) -> float:
-    """A number typed in a cell: 1250, 1,250, 0.25 or 25% (a percent sign divides by 100)."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {value}")
-    text, divisor = value, 1.0
-    if not isinstance(value, int | float):
-        text = str(value).strip()
-        if text.endswith("%"):
-            text, divisor = text[:-1].strip(), 100.0  # dividing keeps 70% at exactly 0.7
-        if _THOUSANDS.match(text):
-            text = text.replace(",", "")
-    try:
-        number = float(text) / divisor
-    except (ValueError, OverflowError):  # OverflowError: a whole number too big for a float
-        raise ValueError(f"expected a number, got {shown(value)}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {shown(value)}")
-    return number
-
-
 def parse_count(value) -> int:
     number = parse_number(value)
     if number != int(number):
@@ -86,23 +66,15 @@ def parse_count(value) -> int:
     return int(number)
 
 
-def parse_tiers(value) -> list[dict]:
-    """'20%:50%; 30%:100%' or '0.2:0.5; 0.3:1' -> [{'min_rate': 0.2, 'payout': 0.5}, ...]."""
-    tiers = []
-    for part in str(value).split(";"):
-        if not part.strip():
-            continue
-        pieces = part.split(":")
-        if len(pieces) != 2:
-            example = "write each tier as from-rate:payout, such as 20%:50%"
-            raise ValueError(f"{example}; got {shown(part.strip())}")
-        tiers.append({"min_rate": parse_number(pieces[0]), "payout": parse_number(pieces[1])})
-    return tiers
+# A basis cell may hold its name or the label the app shows ("graduated (linear)").
+_BASIS_NAMES = {label.casefold(): name for name, label in LABELS.items()}
 
 
 def parse_field(name: str, value):
     """A cell's value as the deal format wants the field (raises ValueError with a plain message)."""
-    if name in ("basis", "data_source"):
+    if name == "basis":
+        return basis(_BASIS_NAMES.get(str(value).strip().casefold(), str(value).strip())).name
+    if name == "data_source":
         return str(value).strip()
     if name in TEXT_FIELDS:
         return str(value)
@@ -205,7 +177,7 @@ def _outcome(card: RateCard, columns: dict[int, str], number: int, row: list, pr
             continue
         try:
             outcome[name] = parse_field(name, value)
-        except ValueError as error:
+        except (ValueError, DealError) as error:  # a DealError from parse_tiers has one problem, no path
             problems.append(Problem(card.where(number, name), str(error)))
     if "name" not in outcome and "name" in columns.values():
         problems.append(Problem(card.where(number, "name"), "every outcome needs a name"))

@@ -51,6 +51,7 @@ from obc_calc.io.workbook_layout import (
     YES,
     Layout,
     define,
+    payment_header,
     put,
     tier_headers,
     validate,
@@ -75,8 +76,8 @@ from obc_calc.io.workbook_schedule import schedule_sheet
 __all__ = [
     "COMMITMENT_HEADER", "COMMITTED", "EXPECTED", "NO", "NOTES", "RATE_CARD", "RATE_CARD_INPUTS", "SCENARIO",
     "SCENARIOS", "SCHEDULE_HEADER_ROW", "SCHEDULE_MONTHS", "SERVED", "SUMMARY", "SUMMARY_INPUTS",
-    "TOTAL_ROW_LABEL", "YES", "build_workbook", "payment_formula", "save_workbook", "tier_headers",
-    "workbook_bytes",
+    "TOTAL_ROW_LABEL", "YES", "build_workbook", "payment_formula", "payment_header", "save_workbook",
+    "tier_headers", "workbook_bytes",
 ]
 
 

@@ -1,9 +1,10 @@
 """The app in a real browser: headless Debian chromium driven by Playwright, against `streamlit run`
 (server, browser and page fixtures in tests/conftest.py, helpers in tests/browser_support.py).
 
-Visits every page in app.PAGES (for each sample deal) and saves a full-page screenshot of each
-to test-artifacts/screenshots/, then drives the widgets a user drives: the share, three
-edits in a row in the rate-card table, and the deal download.
+Visits every page in app.PAGES (for each sample deal), checks that none shows an exception or an
+error box, and saves a full-page screenshot of each to test-artifacts/screenshots/; checks that the
+first visit after the server starts shows the menu's titles at once; then drives the widgets a user
+drives: the share, three edits in a row in the rate-card table, and the deal download.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import pytest
 
 import app
 from obc_calc.io.dealfile import deal_from_json
-from tests.browser_support import go_to, require_chromium, screenshot, settle, slug
+from tests import browser_support
+from tests.browser_support import go_to, no_errors_shown, require_chromium, screenshot, settle, slug
 from ui import state
 
 require_chromium()
@@ -29,7 +31,38 @@ def test_every_page_of_every_sample_renders(page):
         settle(page)
         for _, title, _ in app.PAGES:
             go_to(page, title)
+            no_errors_shown(page, f"{title} with the {sample} sample")
             screenshot(page, f"{slug(sample.split(' (')[0])}__{slug(title)}")
+
+
+def test_the_first_visit_after_the_server_starts_shows_the_menu_titles(browser):
+    """Streamlit's legacy pages/ folder listed raw file names ('home', 'deal split') before the app's
+    own menu; app_pages/ is not that folder, so the very first page of a fresh server shows only the
+    titles of app.PAGES, from its first paint on."""
+    titles = [title for _, title, _ in app.PAGES]
+    raw_names = {Path(path).stem.replace("_", " ") for path, _, _ in [*app.PAGES, app.PRESENTATION_PAGE]}
+    raw_names |= {Path(path).stem for path, _, _ in app.PAGES}
+    log = browser_support.ARTIFACTS / "streamlit-first-visit.log"
+    with browser_support.streamlit_server(log) as url:
+        context = browser.new_context(viewport=browser_support.VIEWPORT)
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="commit")
+            samples = []
+            for _ in range(20):  # about 3 s, from the first bytes of the page on
+                samples.append((page.evaluate(browser_support.MENU_TEXT),
+                                page.evaluate(browser_support.SIDEBAR_LINES)))
+                page.wait_for_timeout(150)
+            settle(page)
+            samples.append((page.evaluate(browser_support.MENU_TEXT),
+                            page.evaluate(browser_support.SIDEBAR_LINES)))
+        finally:
+            context.close()
+    for menu, lines in samples:
+        assert set(menu) <= set(titles), f"the menu shows {menu}, not the titles {titles}"
+        assert not raw_names & set(lines), f"the sidebar shows file names: {sorted(raw_names & set(lines))}"
+    assert any(menu for menu, _ in samples[:-1]), "the menu did not appear within the first 3 s"
+    assert samples[-1][0] == titles
 
 
 def test_share_widget_shows_the_warning_at_once(page):

@@ -13,16 +13,14 @@ from streamlit.testing.v1 import AppTest
 from obc_calc.core.pricing import per_pupil_price
 from obc_calc.core.provider import DeliveryCost, break_even_rate, max_shortfall, provider_scenarios
 from obc_calc.io.dealfile import load_deal
-from tests.app_support import MATH, act, button, errors, go, metric, start
+from tests.app_support import act, button, errors, go, metric, start
 from ui import state, widgets
 
 PROVIDER = "app_pages/provider.py"
 
-
-
 def set_cost(at: AppTest, fixed: float, per_student: float) -> AppTest:
-    at.number_input(key="provider_fixed").set_value(fixed)
-    return act(at.number_input(key="provider_per_student").set_value(per_student))
+    at.number_input(key=state.PROVIDER_FIXED).set_value(fixed)
+    return act(at.number_input(key=state.PROVIDER_PER_STUDENT).set_value(per_student))
 
 
 def margins(at: AppTest):
@@ -37,19 +35,34 @@ def test_the_page_loads_with_each_sample_and_shows_obc_calc_figures(sample):
     # The starting cost: nothing fixed, per student the base plus half the outcome price, to $10.
     price = per_pupil_price(deal)
     cost = DeliveryCost(0.0, round((price.base + price.outcomes / 2) / 10) * 10)
-    assert at.number_input(key="provider_per_student").value == cost.per_student
+    assert at.number_input(key=state.PROVIDER_PER_STUDENT).value == cost.per_student
     rows = margins(at)
     assert list(rows.index) == ["Expected"] + [s.name for s in deal.scenarios]
     for scenario in provider_scenarios(deal, cost):
         assert rows.loc[scenario.name, "Margin"] == widgets.money(scenario.margin)
     rate = break_even_rate(deal, cost)
-    assert metric(at, "Break-even achievement rate").value == ("None" if rate is None else widgets.percent(rate))
+    shown = "None" if rate is None else widgets.percent(rate)
+    assert metric(at, "Break-even achievement rate").value == shown
     assert metric(at, "Largest shortfall to finance").value == widgets.money(max_shortfall(deal, cost))
+
+
+def test_the_math_sample_by_hand_with_the_starting_cost():
+    at = go(start(), PROVIDER)
+    # Per pupil: base 837,500 / 1,250 = 670, outcomes 937,500 / 1,250 = 750; 670 + 750 / 2 = 1,045,
+    # rounded to $10 (half to even) = 1,040; so 1,300,000 for 1,250 students.
+    assert at.number_input(key=state.PROVIDER_PER_STUDENT).value == 1_040
+    assert margins(at).loc["Expected", "Margin"] == "$92,031"  # 1,392,031.25 - 1,300,000
+    # Above 50% Same tutor pays 187,500 x (r - 50%) / 40%: 837,500 + 750,000 r + 468,750 (r - 0.5)
+    # = 1,300,000 at r = 696,875 / 1,218,750 = 57.18%.
+    assert metric(at, "Break-even achievement rate").value == "57.2%"
+    # Costs 130,000 a month against 159,125 then 75,375: -29,125 after month 1, +54,625 a month;
+    # month 5 takes Dosage's 164,062.50: 134,750 + 54,625 - 164,062.50 = 25,312.50; by month 9
+    # 25,312.50 + 4 x 54,625 = 243,812.50.
+    assert metric(at, "Largest shortfall to finance").value == "$243,813"
 
 
 def test_margins_break_even_and_shortfall_for_given_costs():
     at = set_cost(go(start(), PROVIDER), 100_000.0, 800.0)
-    deal, cost = load_deal(MATH), DeliveryCost(100_000, 800)
     rows = margins(at)
     # Expected: 1,392,031.25 - (100,000 + 800 x 1,250 = 1,100,000) = 292,031.25.
     assert rows.loc["Expected", "Revenue"] == "$1,392,031"
@@ -57,13 +70,23 @@ def test_margins_break_even_and_shortfall_for_given_costs():
     assert rows.loc["Expected", "Margin"] == "$292,031"
     assert rows.loc["Expected", "Margin (% of revenue)"] == "21.0%"  # 292,031.25 / 1,392,031.25
     assert rows.loc["Fewer students enrolled", "Cost"] == "$900,000"  # 100,000 + 800 x 1,000
-    for scenario in provider_scenarios(deal, cost):
-        assert rows.loc[scenario.name, "Revenue"] == widgets.money(scenario.revenue)
-        assert rows.loc[scenario.name, "Margin"] == widgets.money(scenario.margin)
+    # Low: base 837,500 + Dosage 234,375 x 50% + Math growth 515,625 x 35% + Same tutor 187,500 x
+    # (55% - 50%) / 40% = 837,500 + 117,187.50 + 180,468.75 + 23,437.50 = 1,158,593.75.
+    assert rows.loc["Low", "Revenue"] == "$1,158,594"
+    assert rows.loc["Low", "Margin"] == "$58,594"  # 1,158,593.75 - 1,100,000
+    # High: 837,500 + 234,375 x 90% + 515,625 x 70% + all of Same tutor's 187,500 (90% is its target).
+    assert rows.loc["High", "Revenue"] == "$1,596,875"
+    assert rows.loc["High", "Margin"] == "$496,875"
+    # 1,000 of 1,250 served (80%): base 670,000, Dosage 234,375 x 70% x 80% = 131,250, Math growth
+    # 515,625 x 53% x 80% = 218,625, Same tutor (graduated, not per head) 187,500 x 25/40 = 117,187.50.
+    assert rows.loc["Fewer students enrolled", "Revenue"] == "$1,137,063"
+    assert rows.loc["Fewer students enrolled", "Margin"] == "$237,063"  # 1,137,062.50 - 900,000
+    # Missed commitments: the district pays the whole $1,775,000; cost 1,100,000.
+    assert rows.loc["District misses commitments", "Revenue"] == "$1,775,000"
+    assert rows.loc["District misses commitments", "Margin"] == "$675,000"
     # Below 50% the graduated outcome pays nothing: revenue 837,500 + (234,375 + 515,625) r covers
     # 1,100,000 at r = 262,500 / 750,000 = 35%.
     assert metric(at, "Break-even achievement rate").value == "35.0%"
-    assert metric(at, "Break-even achievement rate").value == widgets.percent(break_even_rate(deal, cost))
     # Costs 110,000 a month; payments 159,125 in month 1 then 75,375, so the gap grows 34,625 a month
     # from -49,125; Dosage's 164,062.50 in month 5 closes it; by month 9 it is
     # 9 x 34,625 - 83,750 - 164,062.50 = 63,812.50; month 10's outcome payments clear it.

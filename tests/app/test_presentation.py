@@ -12,9 +12,9 @@ from streamlit.testing.v1.element_tree import Widget
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.sharelink import encode_deal
 from tests.app_support import LITERACY, act, go, start
+from ui import state
 
-SWITCH = "presenting_switch"
-
+SWITCH = state.PRESENTING_SWITCH
 
 
 def switch(at: AppTest, on: bool) -> AppTest:

@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-from obc_calc.core.model import Outcome, Tier
 from obc_calc.core.bases import (
+    BASES,
+    LABELS,
+    NAMES,
+    Refs,
+    basis,
     cohort_threshold,
     describe_basis,
     full_payout_share,
@@ -13,6 +17,9 @@ from obc_calc.core.bases import (
     per_student,
     tiered,
 )
+from obc_calc.core.model import BASES as MODEL_NAMES
+from obc_calc.core.model import BASIS_FIELDS, Outcome, Tier
+from tests.helpers import deal_problems
 
 
 def test_per_student_pays_for_each_achiever():
@@ -82,3 +89,38 @@ def test_each_basis_is_described_in_plain_words():
     tiers = [Tier(min_rate=0.2, payout=0.5)]
     assert "50% from 20%" in describe_basis(Outcome(name="c", basis="tiered", tiers=tiers))
     assert "each student" in describe_basis(Outcome(name="a"))
+
+
+def test_the_table_names_each_basis_once_in_order_with_the_apps_labels():
+    assert NAMES == MODEL_NAMES == ("per_student", "cohort_threshold", "tiered", "linear")
+    assert all(record.name == name for name, record in BASES.items())
+    assert LABELS == {"per_student": "per student", "cohort_threshold": "cohort threshold",
+                      "tiered": "tiered", "linear": "graduated (linear)"}
+    assert {name: record.fields for name, record in BASES.items()} == BASIS_FIELDS
+    assert all(set(record.required) <= set(record.fields) for record in BASES.values())
+
+
+def test_an_unknown_basis_is_a_plain_error_and_the_deal_refuses_it():
+    assert basis("tiered") is BASES["tiered"]
+    with pytest.raises(ValueError, match="unknown payment basis 'half'; the bases are per_student, "
+                                         "cohort_threshold, tiered, linear"):
+        basis("half")
+    assert deal_problems(outcomes=[{"name": "Growth", "basis": "half"}]) == [
+        "outcomes[0].basis: input should be 'per_student', 'cohort_threshold', 'tiered' or 'linear' "
+        "(got 'half')"]
+
+
+def test_each_formula_is_the_rule_in_the_same_order():
+    refs = Refs(allocation="A", rate="R", served="S", target="T", floor="F",
+                tiers=(("s1", "p1"), ("s2", "p2")))
+    assert {name: record.formula(refs) for name, record in BASES.items()} == {
+        "per_student": "A*R*S",
+        "cohort_threshold": "IF(R>=T-1E-9,A,0)",
+        "tiered": "A*MAX(0,IF(R>=s1-1E-9,p1,0),IF(R>=s2-1E-9,p2,0))",
+        "linear": "A*MIN(1,MAX(0,(R-F)/(T-F)))",
+    }
+    assert BASES["tiered"].formula(Refs(allocation="A", rate="R")) == "A*MAX(0)"
+
+
+def test_each_basis_has_a_one_sentence_summary():
+    assert all(record.summary.endswith(".") and record.summary.count(". ") == 0 for record in BASES.values())

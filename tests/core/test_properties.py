@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from obc_calc.core.bases import BASES, NAMES
 from obc_calc.core.model import Scenario
 from obc_calc.core.scenarios import evaluate, floor
 from obc_calc.core.schedule import fiscal_year_schedule, monthly_schedule
@@ -15,14 +16,15 @@ unit = st.floats(0.01, 0.99, allow_nan=False)
 
 @st.composite
 def outcomes(draw, name):
-    basis = draw(st.sampled_from(["per_student", "cohort_threshold", "tiered", "linear"]))
+    basis = draw(st.sampled_from(NAMES))
+    fields = BASES[basis].fields  # each field the basis reads is drawn, so a new basis is covered too
     outcome = {"name": name, "basis": basis, "expected_rate": draw(rates)}
-    if basis == "cohort_threshold":
-        outcome["target_rate"] = draw(unit)
-    elif basis == "linear":
+    if "floor_rate" in fields:
         low, high = sorted(draw(st.lists(unit, min_size=2, max_size=2, unique=True)))
         outcome |= {"floor_rate": low, "target_rate": high}
-    elif basis == "tiered":
+    elif "target_rate" in fields:
+        outcome["target_rate"] = draw(unit)
+    if "tiers" in fields:
         edges = sorted(draw(st.lists(unit, min_size=1, max_size=4, unique=True)))
         payouts = sorted(draw(st.lists(st.floats(0.05, 1), min_size=len(edges), max_size=len(edges))))
         outcome["tiers"] = [{"min_rate": e, "payout": p} for e, p in zip(edges, payouts, strict=True)]

@@ -30,7 +30,6 @@ from obc_calc.io.dealfile import load_deal
 from obc_calc.io.workbook import workbook_bytes
 from tests.app_support import MATH, act, edit_table, errors, go, plain, start, warnings
 
-
 FALLBACK = "The deal in this link could not be opened, so a sample deal is open instead"
 RANDOM = random.Random(20261201).randbytes(4096)
 WORKBOOK = workbook_bytes(load_deal(MATH))

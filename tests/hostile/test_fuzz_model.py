@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from obc_calc.core import limits
 from obc_calc.core.errors import DealError
-from obc_calc.core.report import cents, deal_report, report_text
+from obc_calc.core.money import cents
+from obc_calc.core.report import deal_report, report_text
 from obc_calc.core.scenarios import evaluate, floor, maximum
 from obc_calc.io.dealfile import deal_from_dict, deal_to_dict
 

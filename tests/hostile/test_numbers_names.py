@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from obc_calc.cli import main
 from obc_calc.core import limits
 from obc_calc.core.errors import DealError
-from obc_calc.core.report import cents, deal_report, money, report_text
+from obc_calc.core.money import cents, money
+from obc_calc.core.report import deal_report, report_text
 from obc_calc.core.scenarios import maximum
 from obc_calc.io.dealfile import deal_from_dict
 from obc_calc.io.workbook import save_workbook

@@ -15,6 +15,7 @@ from obc_calc.io.dealfile import load_deal
 from obc_calc.io.invoice_excel import COL, OUTCOME_HEADER_ROW, ROW, invoice_workbook
 from obc_calc.io.results_file import ReadOptions, read_results
 from tests.helpers import make_deal
+from tests.io.test_workbook import every_basis_deal
 
 DATA = Path(__file__).parents[1] / "data"
 EXAMPLE_DEAL = load_deal(DATA / "example_deal.json")
@@ -75,6 +76,31 @@ def test_example_workbook_equals_invoice(tmp_path, options):
     invoice, workbook = build(EXAMPLE_DEAL, (DATA / "results_example.csv").read_bytes(), **options)
     cells = recalculate(workbook, tmp_path)
     assert_matches(invoice, cells, EXAMPLE_DEAL)
+
+
+def every_basis_results(achieving: int, students: int = 100, missing: int = 0) -> bytes:
+    """Every outcome met by the first `achieving` of `students` served students; the last `missing`
+    have no values; three more are not served."""
+    names = [o.name for o in every_basis_deal().outcomes]
+    rows = [",".join(["student_id", "served", *names])]
+    for i in range(students):
+        value = "" if i >= students - missing else "1" if i < achieving else "0"
+        rows.append(",".join([f"S{i}", "1", *[value] * len(names)]))
+    rows += [",".join([f"X{i}", "0", *["1"] * len(names)]) for i in range(3)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+# Achievers out of 100: nothing, below, at and above each edge of the generated deal (floor 20%,
+# tiers from 30%, 50% and 70%, target 50%), everyone; then rates that are not whole percents.
+@pytest.mark.parametrize(("achieving", "missing", "options"), [
+    (0, 0, {}), (20, 0, {}), (29, 0, {}), (30, 0, {}), (37, 0, {}), (49, 0, {}), (50, 0, {}), (70, 0, {}),
+    (100, 0, {}), (33, 3, {}), (33, 3, {"missing": "not_achieved"}), (45, 0, {"commitments_met": False}),
+])
+def test_every_basis_of_the_table_equals_the_invoice(tmp_path, achieving, missing, options):
+    deal = every_basis_deal()
+    invoice, workbook = build(deal, every_basis_results(achieving, missing=missing), **options)
+    assert [line.basis for line in invoice.outcomes] == [o.basis for o in deal.outcomes]
+    assert_matches(invoice, recalculate(workbook, tmp_path), deal)
 
 
 def test_sessions_workbook_by_hand(tmp_path):

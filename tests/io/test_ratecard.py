@@ -9,12 +9,12 @@ import pytest
 from openpyxl import Workbook
 
 from obc_calc.cli import main
+from obc_calc.core.bases import BASES
 from obc_calc.core.errors import DealError
 from obc_calc.io.dealfile import deal_to_dict, load_deal
 from obc_calc.io.ratecard import (
     apply_rate_card,
     deal_with_rate_card,
-    parse_tiers,
     read_rate_card,
     rescaled_weights,
 )
@@ -75,9 +75,11 @@ def test_xlsx_rate_card():
     assert all(s.rates == {} for s in deal.scenarios)
 
 
-def test_parse_tiers_both_spellings():
-    assert parse_tiers("0.2:0.5; 0.3:1") == parse_tiers("20%:50%;30%:100%") == [
-        {"min_rate": 0.2, "payout": 0.5}, {"min_rate": 0.3, "payout": 1.0}]
+def test_a_basis_by_name_or_by_the_apps_label():
+    raw = b"name,basis,target_rate\nA,Graduated (linear),0.6\nB, cohort_threshold ,0.5\n"
+    assert [o["basis"] for o in read_rate_card(raw, "card.csv").outcomes] == ["linear", "cohort_threshold"]
+    assert problems(b"name,basis\nA,halfway\n", "card.csv") == [
+        f"card.csv: row 2, column basis: unknown payment basis 'halfway'; the bases are {', '.join(BASES)}"]
 
 
 def test_apply_keeps_the_rest_of_the_deal():

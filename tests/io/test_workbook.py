@@ -8,6 +8,7 @@ import formulas
 import pytest
 from openpyxl import load_workbook
 
+from obc_calc.core.bases import BASES, RATE_TOLERANCE
 from obc_calc.core.model import Scenario
 from obc_calc.core.report import deal_report
 from obc_calc.core.scenarios import all_scenarios, evaluate, expected
@@ -25,6 +26,37 @@ ROOT = Path(__file__).resolve().parents[2]
 DEALS = sorted((ROOT / "sample_data").glob("*.json")) + [ROOT / "tests" / "data" / "example_deal.json"]
 CENT = 0.005
 HYPERLINK = '=HYPERLINK("http://x","y")'
+
+
+# Each optional outcome field a basis may read, as one generated outcome gives it; a basis reading a
+# field not here fails every_basis_deal, so this table grows with the fields the bases read.
+FIELD_EXAMPLES = {
+    "target_rate": 0.5,
+    "floor_rate": 0.2,
+    "tiers": [{"min_rate": 0.3, "payout": 0.5}, {"min_rate": 0.5, "payout": 0.8},
+              {"min_rate": 0.7, "payout": 1.0}],
+}
+# Every edge the examples hold, a rate just inside the tolerance below it (pays as the edge) and one
+# just outside (does not), the ends and a rate between edges.
+EDGES = {0.2, 0.3, 0.5, 0.7}
+EDGE_RATES = sorted({0.0, 0.37, 1.0} | EDGES | {e - RATE_TOLERANCE / 2 for e in EDGES}
+                    | {e - 2 * RATE_TOLERANCE for e in EDGES})
+
+
+def every_basis_deal():
+    """One outcome of each basis in the table, every outcome at each edge rate in turn, one scenario
+    serving fewer students and one with the commitments missed."""
+    names = [f"{name} outcome" for name in BASES]
+    outcomes = [{"name": n, "basis": name, "weight": 1 / len(BASES), "expected_rate": 0.45}
+                | {field: FIELD_EXAMPLES[field] for field in record.fields}
+                for n, (name, record) in zip(names, BASES.items(), strict=True)]
+    outcomes[-1]["weight"] = 1 - sum(o["weight"] for o in outcomes[:-1])
+    scenarios = [{"name": f"at {rate!r}", "rates": dict.fromkeys(names, rate)} for rate in EDGE_RATES]
+    scenarios += [{"name": "fewer served", "rates": dict.fromkeys(names, 0.6), "students_served": 70},
+                  {"name": "missed", "rates": dict.fromkeys(names, 0.1), "commitments_met": False}]
+    return deal_from_dict({"schema_version": 1, "name": "Every basis", "students": 100,
+                           "total_cost": 250_000, "performance_share": 0.4,
+                           "outcomes": outcomes, "scenarios": scenarios})
 
 
 def tricky_deal():
@@ -80,12 +112,13 @@ _BOOKS: dict[str, Evaluated] = {}  # the engine is slow: evaluate each workbook 
 
 def evaluated(name: str, tmp_path_factory) -> Evaluated:
     if name not in _BOOKS:
-        deal = tricky_deal() if name == "tricky" else load_deal(next(p for p in DEALS if p.stem == name))
+        made = {"tricky": tricky_deal, "every_basis": every_basis_deal}
+        deal = made[name]() if name in made else load_deal(next(p for p in DEALS if p.stem == name))
         _BOOKS[name] = Evaluated(deal, tmp_path_factory.mktemp("wb") / f"{name}.xlsx")
     return _BOOKS[name]
 
 
-@pytest.fixture(scope="module", params=[p.stem for p in DEALS] + ["tricky"])
+@pytest.fixture(scope="module", params=[p.stem for p in DEALS] + ["tricky", "every_basis"])
 def book(request, tmp_path_factory) -> Evaluated:
     return evaluated(request.param, tmp_path_factory)
 
@@ -119,6 +152,18 @@ def test_every_scenario_matches_obc_calc(book):
     assert names == [r.name for r in results]
     for i, result in enumerate(results):
         assert_matches(result, scenario_values(book, 2 + i))
+
+
+def test_the_generated_deal_has_every_basis_of_the_table():
+    assert [o.basis for o in every_basis_deal().outcomes] == list(BASES)
+
+
+def test_a_basis_the_table_does_not_know_pays_not_available(tmp_path_factory):
+    book = evaluated("every_basis", tmp_path_factory)
+    values = book.solve({book.key("Rate Card", f"{book.column('Rate Card', 'Basis')}2"): "bogus"})
+    column = book.column("Scenarios", book.deal.outcomes[0].name + " payment")
+    payment = book.get("Scenarios", f"{column}2", values)
+    assert isinstance(payment, formulas.functions.XlError) and str(payment) == "#N/A"
 
 
 def test_summary_figures_match_obc_calc(book):

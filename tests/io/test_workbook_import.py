@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from obc_calc.cli import main
 from obc_calc.core.errors import DealError
-from obc_calc.core.model import BASES, RESERVED_OUTCOME_NAMES, RESERVED_SCENARIO_NAMES, name_key
+from obc_calc.core.model import BASES, BASIS_FIELDS, RESERVED_OUTCOME_NAMES, RESERVED_SCENARIO_NAMES, name_key
 from obc_calc.io.dealfile import deal_from_dict, deal_to_dict, load_deal
 from obc_calc.io.workbook import workbook_bytes
 from obc_calc.io.workbook_import import deal_from_workbook
@@ -217,13 +217,14 @@ def deals(draw):
     outcomes = []
     for name in names:
         basis = draw(st.sampled_from(BASES))
+        fields = BASIS_FIELDS[basis]  # the fields each basis reads, so a new basis is covered too
         outcome = {"name": name, "basis": basis, "weight": 1 / len(names), "expected_rate": draw(RATES),
                    "metric": draw(st.text(max_size=8).filter(lambda t: not any(ord(c) < 32 for c in t)))}
-        if basis in ("cohort_threshold", "linear"):
+        if "target_rate" in fields:
             outcome["target_rate"] = draw(st.floats(0.5, 1.0))
-        if basis == "linear" and draw(st.booleans()):
+        if "floor_rate" in fields and draw(st.booleans()):
             outcome["floor_rate"] = draw(st.floats(0.0, 0.49))
-        if basis == "tiered":
+        if "tiers" in fields:
             outcome["tiers"] = [{"min_rate": 0.1, "payout": 0.5}, {"min_rate": draw(st.floats(0.2, 1.0)),
                                                                   "payout": 1.0}][: draw(st.integers(1, 2))]
         if draw(st.booleans()):

@@ -18,7 +18,8 @@ from obc_calc.core.report import deal_report
 from obc_calc.core.scenarios import all_scenarios
 from obc_calc.core.schedule import monthly_schedule
 from obc_calc.io.dealfile import load_deal
-from obc_calc.io.workbook import SCHEDULE_HEADER_ROW, save_workbook
+from obc_calc.io.workbook import SCHEDULE_HEADER_ROW, payment_header, save_workbook
+from tests.io.test_workbook import every_basis_deal
 
 ROOT = Path(__file__).resolve().parents[2]
 DEALS = sorted((ROOT / "sample_data").glob("*.json")) + [ROOT / "tests" / "data" / "example_deal.json"]
@@ -37,6 +38,7 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("lo")
     for path in DEALS:
         save_workbook(load_deal(path), folder / f"{path.stem}.xlsx")
+    save_workbook(every_basis_deal(), folder / "every_basis.xlsx")
     out = folder / "out"
     profile = folder / "profile"  # a private profile: no first-start dialogs, no clash with other runs
     subprocess.run(
@@ -44,7 +46,7 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
          "--outdir", str(out), *sorted(str(p) for p in folder.glob("*.xlsx"))],
         check=True, capture_output=True, timeout=300,
     )
-    return {path.stem: out / f"{path.stem}.xlsx" for path in DEALS}
+    return {path.stem: out / f"{path.stem}.xlsx" for path in [*DEALS, Path("every_basis")]}
 
 
 def column_of(ws, header: str, row: int) -> int:
@@ -76,3 +78,15 @@ def test_a_spreadsheet_program_recalculates_to_obc_calcs_figures(recalculated, p
     want = monthly_schedule(deal, report.expected)["Total"].tolist()
     got = [schedule.cell(SCHEDULE_HEADER_ROW + 1 + i, month_total).value for i in range(len(want))]
     assert got == pytest.approx(want, abs=0.005)
+
+
+def test_every_basis_of_the_table_recalculates_to_the_core_at_every_edge(recalculated):
+    deal = every_basis_deal()
+    scenarios = load_workbook(recalculated["every_basis"], data_only=True)["Scenarios"]
+    columns = {o.name: column_of(scenarios, payment_header(o.name), 1) for o in deal.outcomes}
+    total = column_of(scenarios, "Total", 1)
+    for i, result in enumerate(all_scenarios(deal)):
+        assert scenarios.cell(2 + i, 1).value == result.name
+        for line in result.outcomes:
+            assert scenarios.cell(2 + i, columns[line.name]).value == pytest.approx(line.payment, abs=0.005)
+        assert scenarios.cell(2 + i, total).value == pytest.approx(result.total, abs=0.005)

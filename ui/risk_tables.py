@@ -1,0 +1,69 @@
+"""The Risk page's tables and sentences: what each range is drawn from, the spread of the trials,
+each outcome's expected payment, and the assumptions of a run, as text to display."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import obc_calc.core.simulate as sim
+from obc_calc.core.beta import fitted_range
+from obc_calc.core.model import Deal
+from obc_calc.core.scenarios import expected
+from ui import widgets
+
+SUMMARY_ROWS = (("Mean", "mean"), ("Standard deviation", "std"), ("5th percentile", "p5"),
+                ("25th percentile", "p25"), ("Median (50th percentile)", "p50"), ("75th percentile", "p75"),
+                ("95th percentile", "p95"))
+
+
+def drawn_ranges(deal: Deal) -> pd.DataFrame:
+    """The range each outcome is really drawn from (see obc_calc.core.beta.fitted_range)."""
+    rows = []
+    for o in deal.outcomes:
+        if o.rate_low is None or o.rate_high is None:
+            drawn = f"Not set: always {widgets.percent(o.expected_rate)}"
+        else:
+            low, high = fitted_range(o.expected_rate, o.rate_high - o.rate_low)
+            drawn = f"{widgets.percent(low)} to {widgets.percent(high)}"
+        rows.append({"Outcome": o.name, "Range drawn": drawn})
+    return pd.DataFrame(rows)
+
+
+def summary_table(result: sim.SimulationResult) -> pd.DataFrame:
+    rows = []
+    for label, name in SUMMARY_ROWS:
+        total, earned = getattr(result.total, name), getattr(result.provider_earnings, name)
+        rows.append({"Figure": label, "District total": widgets.money(total),
+                     "Provider's outcome earnings": widgets.money(earned),
+                     "Earnings as share of the pool":
+                         widgets.percent_or_dash(sim.share_of_pool(result, earned))})
+    return pd.DataFrame(rows)
+
+
+def expected_payments_table(deal: Deal, result: sim.SimulationResult) -> pd.DataFrame:
+    at_expected = expected(deal)
+    shares = sim.allocation_shares(deal, result)
+    rows = []
+    for outcome, fixed in zip(deal.outcomes, at_expected.outcomes, strict=True):
+        rows.append({"Outcome": outcome.name, "Allocation": widgets.money(deal.allocation(outcome)),
+                     "Expected payment (simulated average)":
+                         widgets.money(result.expected_payments[outcome.name]),
+                     "Share of allocation": widgets.percent_or_dash(shares[outcome.name]),
+                     "Payment at the expected rate": widgets.money(fixed.payment)})
+    return pd.DataFrame(rows)
+
+
+def assumptions_text(deal: Deal) -> str:
+    settings = sim.risk_settings(deal)
+    ranged = [o.name for o in deal.outcomes if o.rate_low is not None and o.rate_high is not None]
+    rates = (f"{', '.join(ranged)} drawn from {'its range' if len(ranged) == 1 else 'their ranges'}"
+             if ranged else "every outcome at its expected rate")
+    others = [o.name for o in deal.outcomes if o.name not in ranged]
+    if ranged and others:
+        rates += f"; {', '.join(others)} at the expected rate"
+    low, high = settings["students_served_low"], settings["students_served_high"]
+    served = (f"all {low:,} planned students served" if low == high == deal.students
+              else f"{low:,} students served" if low == high else f"{low:,} to {high:,} students served")
+    return (f"Each trial: {rates}; correlation {settings['correlation']:.2f}; {served}; the district "
+            f"misses its commitments in {widgets.percent(settings['commitments_miss_probability'])} "
+            "of trials.")
