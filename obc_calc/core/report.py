@@ -10,10 +10,7 @@ import pandas as pd
 from obc_calc.core.flags import Flag, deal_flags
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.model import Deal
-
-# Moved to obc_calc.core.money; still imported from here by ui and some tests.
-from obc_calc.core.money import cents as cents
-from obc_calc.core.money import excel_number, money, percent, unit_price
+from obc_calc.core.money import cents, excel_number, money, percent, unit_price
 from obc_calc.core.scenarios import ScenarioResult, evaluate, expected, floor, maximum
 from obc_calc.core.settle import Invoice, OutcomeLine
 
