@@ -212,7 +212,7 @@ def cell(row: str, value) -> str:
     if row == "Students":
         return f"{value:,}"
     if row == "Warnings":
-        return ", ".join(WARNING_WORDS.get(code, code.replace("_", " ")) for code in value.split("; "))
+        return ", ".join(WARNING_WORDS.get(code, code.replace("_", " ")) for code in value) or "none"
     return str(value)
 
 

@@ -2,14 +2,13 @@
 
 import calendar
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from obc_calc.core.flags import SEF_MINIMUM, SHARE_HIGH, SHARE_LOW, TYPICAL_BAND, share_flags
 from obc_calc.core.pricing import per_pupil_price, total_for
 from obc_calc.core.students import change_students
-from ui import charts, messages, state, tables, widgets
+from ui import charts, converters, messages, state, tables, widgets
 
 SHARE_HELP = (
     "The performance share is the part of the total cost paid only when outcomes are met (the "
@@ -203,10 +202,7 @@ st.caption(
     "the full contract value whatever the outcomes. Add a row with the + under the table; select rows "
     "and press the bin to remove them."
 )
-frame = tables.base_frame(state.COMMITMENTS, lambda: pd.DataFrame(
-    [{"Commitment": c.name, "Description": c.description} for c in state.current().commitments],
-    columns=["Commitment", "Description"],
-))
+frame = tables.base_frame(state.COMMITMENTS, lambda: converters.commitments_frame(state.deal_data()))
 edited = st.data_editor(
     frame, key=tables.editor_key(state.COMMITMENTS), num_rows="dynamic", hide_index=True, placeholder="",
     column_config={
@@ -216,11 +212,7 @@ edited = st.data_editor(
                                                    help="What exactly the district will do, and by when."),
     },
 )
-commitments = [
-    {"name": tables.text(row["Commitment"]), "description": tables.text(row["Description"])}
-    for _, row in edited.iterrows()
-    if not (tables.blank(row["Commitment"]) and tables.blank(row["Description"]))
-]
+commitments = converters.commitments_from_frame(edited)
 if commitments != state.deal_data().get("commitments", []):
     candidate = state.deal_data()
     candidate["commitments"] = commitments

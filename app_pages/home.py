@@ -5,9 +5,8 @@ import streamlit as st
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.report import deal_report
-from obc_calc.io.dealfile import deal_from_dict, deal_from_json, load_deal
-from obc_calc.io.workbook_import import deal_from_workbook
-from obc_calc.io.xlsx_reader import sniff
+from obc_calc.io.deal_upload import deal_from_upload, is_workbook
+from obc_calc.io.dealfile import deal_from_dict, load_deal
 from ui import messages, state, widgets
 
 
@@ -26,13 +25,12 @@ def open_upload() -> None:
     if upload is None:
         return
     data = upload.getvalue()
-    # An .xlsx is a zip archive: judge by the bytes too, so a renamed workbook still opens.
-    workbook = upload.name.lower().endswith(".xlsx") or sniff(data) == "xlsx"
     try:
-        deal = deal_from_workbook(data, upload.name) if workbook else deal_from_json(data, upload.name)
+        deal = deal_from_upload(data, upload.name)
     except DealError as error:
         # Workbook problems already say where (sheet, row, column); JSON ones name a field path.
-        describe = messages.cell_sentence if workbook else (lambda problem: messages.sentence(problem, {}))
+        describe = (messages.cell_sentence if is_workbook(data, upload.name)
+                    else (lambda problem: messages.sentence(problem, {})))
         lines = messages.first_problems([describe(problem) for problem in error.problems])
         state.set_problems(state.UPLOAD, [f"{upload.name} is not a deal this app can open:"] + lines)
         return

@@ -5,7 +5,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from obc_calc.core.pricing import PerPupilPrice, per_pupil_price, pool_for, total_and_share
+from obc_calc.core.pricing import (
+    PerPupilPrice,
+    per_pupil_price,
+    pool_for,
+    priced_deal,
+    prices_match,
+    total_and_share,
+)
 from obc_calc.core.provider import (
     DeliveryCost,
     break_even_rate,
@@ -16,7 +23,6 @@ from obc_calc.core.provider import (
     starting_cost,
     worst_month,
 )
-from obc_calc.core.students import change_students
 from ui import charts, messages, state, widgets
 
 COSTS = (state.PROVIDER_FIXED, state.PROVIDER_PER_STUDENT)  # kept together while moving between pages
@@ -131,21 +137,21 @@ def seed_pricing() -> None:
 
 
 def apply_pricing() -> None:
-    """Set students, total cost and share from the entered prices, through the validated edit path; the other
-    counts of students follow the students (obc_calc.core.students)."""
+    """Set students, total cost and share from the entered prices (obc_calc.core.pricing.priced_deal),
+    through the validated edit path."""
     students, price = quoted()
-    total, share = total_and_share(price, students)
-    candidate, notices = change_students(state.deal_data(), students)
-    candidate.update({"total_cost": total, "performance_share": share})
+    candidate, notices = priced_deal(state.deal_data(), price, students)
     lines = state.apply(candidate)
     state.set_problems(state.PP_APPLY, lines)
     if not lines:
         if not costs_entered():  # the starting costs follow the new price
             for key in COSTS:
                 st.session_state.pop(key, None)
+        deal = state.current()  # the applied deal: its figures are the ones to confirm
         followed = messages.bullets([messages.markdown_text(notice) for notice in notices])
-        state.flash(f"The deal is now {widgets.money(total)} for {students:,} students, "
-                    f"{widgets.percent(share)} on outcomes." + (f"\n\n{followed}" if notices else ""))
+        state.flash(f"The deal is now {widgets.money(deal.total_cost)} for {deal.students:,} students, "
+                    f"{widgets.percent(deal.performance_share)} on outcomes."
+                    + (f"\n\n{followed}" if notices else ""))
 
 
 def quoted() -> tuple[int, PerPupilPrice]:
@@ -179,9 +185,7 @@ def pricing_section() -> None:
     columns[1].metric("Performance share", widgets.percent(share),
                       f"pool {widgets.money(pool_for(price, students))}",
                       delta_color="off", delta_arrow="off", border=True)
-    deal = state.current()
-    applied = (students == deal.students and abs(total - deal.total_cost) < 0.005
-               and abs(share - deal.performance_share) < 1e-9)
+    applied = prices_match(state.current(), price, students)
     columns[2].button("Apply to the current deal", on_click=apply_pricing, type="primary",
                       disabled=applied or total <= 0, icon=":material/check:",
                       help="Sets the deal's students, total cost and performance share from these prices.")

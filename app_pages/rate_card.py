@@ -11,6 +11,7 @@ from obc_calc.core.errors import DealError
 from obc_calc.core.grid import achievement_rates, payment_curve, price_per_achieving_student
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.model import BASES, DATA_SOURCES, Deal
+from obc_calc.core.pricing import weights_add_up
 from obc_calc.core.scenarios import expected, maximum
 from obc_calc.io.ratecard import RateCard, deal_with_rate_card, read_rate_card
 from obc_calc.io.tiers import TIER_SYNTAX_HELP, tiers_to_text
@@ -203,10 +204,9 @@ candidate, parse_errors = converters.rate_card_from_frame(edited, state.deal_dat
 if parse_errors:
     messages.show_problems(parse_errors)
 elif candidate != state.deal_data():
-    lines = state.apply(candidate)
-    messages.show_problems(lines)
-    weights_off = any(line.startswith("Rate card: The weights") for line in lines)
-    if weights_off:
+    messages.show_problems(state.apply(candidate))
+    weights = converters.weights_of(candidate)
+    if weights and not weights_add_up(weights):  # an empty table has no proportions to rescale
         st.button("Rescale weights to 100%", type="primary", icon=":material/balance:",
                   on_click=rescale, args=(edited,),
                   help="Keep the weights' proportions and scale them so they add up to 100%.")

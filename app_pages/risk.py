@@ -86,15 +86,22 @@ def show_kept_risk() -> None:
     deal = state.current()
     low, high = sim.served_range(deal)
     kept = {state.RISK_CORRELATION: deal.risk.correlation, state.RISK_SERVED_LOW: low,
-            state.RISK_SERVED_HIGH: high, state.RISK_MISS: deal.risk.commitments_miss_probability * 100}
+            state.RISK_SERVED_HIGH: high,
+            state.RISK_MISS: converters.percent(deal.risk.commitments_miss_probability)}
     for key, value in kept.items():
         if key in st.session_state:
             st.session_state[key] = value
 
 
-def risk_changed(key: str, field: str, scale: float = 1.0) -> None:
+def correlation_changed() -> None:
     # Rounded: a float slider can hand back 0.9500000000000001, which is above the 0.95 allowed.
-    set_risk({field: round(st.session_state[key] / scale, 10)}, key)
+    set_risk({"correlation": round(st.session_state[state.RISK_CORRELATION], 10)}, state.RISK_CORRELATION)
+
+
+def miss_changed() -> None:
+    # Rounded as the slider is: 33.3% is 0.333 in the deal, not 0.33299999999999996.
+    share = round(converters.share(st.session_state[state.RISK_MISS]), 10)
+    set_risk({"commitments_miss_probability": share}, state.RISK_MISS)
 
 
 def served_toggled() -> None:
@@ -166,16 +173,15 @@ def risk_settings_inputs() -> None:
 def correlation_input(deal) -> None:
     state.seed(state.RISK_CORRELATION, deal.risk.correlation)
     st.slider("Correlation between outcomes", 0.0, 0.95, step=0.05, key=state.RISK_CORRELATION,
-              on_change=risk_changed, args=(state.RISK_CORRELATION, "correlation"), help=CORRELATION_HELP)
+              on_change=correlation_changed, help=CORRELATION_HELP)
     if deal.risk.correlation == 0:
         st.caption("0, the default: the outcomes vary independently of each other.")
 
 
 def miss_input(deal) -> None:
-    state.seed(state.RISK_MISS, deal.risk.commitments_miss_probability * 100)
+    state.seed(state.RISK_MISS, converters.percent(deal.risk.commitments_miss_probability))
     st.number_input("Chance the district misses its commitments (%)", 0.0, 100.0, step=1.0, format="%.1f",
-                    key=state.RISK_MISS, on_change=risk_changed,
-                    args=(state.RISK_MISS, "commitments_miss_probability", 100.0),
+                    key=state.RISK_MISS, on_change=miss_changed,
                     help="In a trial where the district misses its own commitments (scheduling, attendance, "
                          "data), it pays the full contract value whatever the outcomes.")
     if deal.risk.commitments_miss_probability == 0:
@@ -249,7 +255,7 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
     right.number_input("Provider's earnings share (% of the pool)", 0.0, 100.0, step=5.0, format="%.0f",
                        **state.kept(state.RISK_SHARE, DEFAULT_EARNINGS_SHARE),
                        help="A share of the performance pool the provider needs to earn, such as half.")
-    budget, share = st.session_state[budget_key], st.session_state[state.RISK_SHARE] / 100
+    budget, share = st.session_state[budget_key], converters.share(st.session_state[state.RISK_SHARE])
     over = sim.probability_total_exceeds(result, budget)
     under = sim.probability_earnings_below(result, share)
     left.metric(f"Probability the district pays more than {widgets.money(budget)}", widgets.percent(over),

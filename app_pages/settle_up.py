@@ -24,9 +24,9 @@ from obc_calc.io.results_file import (
     ResultsTable,
     check_results,
     find_column,
-    fold,
     read_table,
 )
+from obc_calc.io.results_template import columns_chosen_twice, file_covers_outcomes, joined, template_csv
 from obc_calc.io.user_file import sniff
 from ui import messages, settle_table, state, widgets
 
@@ -81,13 +81,6 @@ def clear_file() -> None:
     state.empty_uploader(state.SETTLE_UPLOADER)
 
 
-def sample_fits(deal: Deal) -> bool:
-    """The sample file has a column for every outcome of this deal (the math tutoring sample's)."""
-    with SAMPLE_RESULTS.open(encoding="utf-8") as handle:
-        header = {fold(name) for name in handle.readline().strip().split(",")}
-    return all(fold(o.name) in header for o in deal.outcomes)
-
-
 # ---- cached steps: pure functions of the bytes and the options -------------------------------
 
 @st.cache_data(max_entries=4, show_spinner="Reading the file...")
@@ -122,7 +115,7 @@ def file_section(deal: Deal) -> dict | None:
         help="One row per student, a header row naming the columns. In a workbook, the table may be on "
              f"any sheet. Up to {MAX_UPLOAD_MB} MB.",
     )
-    fits = sample_fits(deal)  # reads the sample's header: once a run
+    fits = file_covers_outcomes(SAMPLE_RESULTS, deal)  # reads only the header: cheap on every run
     with right:
         if fits:
             st.button("Use the sample results", key=state.SETTLE_SAMPLE, on_click=use_sample,
@@ -130,7 +123,7 @@ def file_section(deal: Deal) -> dict | None:
                       help=f"Load {SAMPLE_RESULTS.name}: made-up end-of-year results for 1,200 students "
                            "of the math tutoring sample deal.")
         st.download_button(
-            "Download a blank template for this deal", settle_table.template_csv(deal),
+            "Download a blank template for this deal", template_csv(deal),
             file_name=f"{widgets.slug(deal.name, 'invoice')}_results.csv", mime="text/csv",
             icon=":material/download:",
             key=state.SETTLE_TEMPLATE, on_click="ignore",
@@ -190,7 +183,7 @@ def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], 
                 label, raw.header, **state.kept(key, find_column(raw.header, role)),
                 placeholder="Choose a column",
             )
-    columns, problems = settle_table.columns_chosen_twice(chosen)
+    columns, problems = columns_chosen_twice(chosen)
     unchosen = [label for role, label in roles if chosen[role] is None]
     return columns, problems, unchosen
 
@@ -312,7 +305,7 @@ def main() -> None:
     if results is None:
         title = "The file has problems; nothing is invoiced until they are fixed:"
         if unchosen:
-            title = (f"Choose a column for {messages.markdown_text(settle_table.joined(unchosen))} under "
+            title = (f"Choose a column for {messages.markdown_text(joined(unchosen))} under "
                      "*Columns* above, or fix the file; nothing is invoiced until then:")
         show_problems(title, problems)
         return

@@ -125,12 +125,36 @@ def rate_card_from_frame(edited: pd.DataFrame, deal: dict) -> tuple[dict, list[s
     return {**deal, "outcomes": outcomes, "scenarios": scenarios}, errors
 
 
+def weights_of(deal: dict) -> list[float]:
+    """Each outcome's weight as a share (0.25 for 25%): what rate_card_from_frame read from the table."""
+    return [outcome["weight"] for outcome in deal["outcomes"]]
+
+
 def rescaled(edited: pd.DataFrame) -> pd.DataFrame:
     """The table with its weights scaled to add up to 100%, in proportion (equal if all are zero)."""
     frame = edited.copy()
     frame.attrs = dict(edited.attrs)
     frame["Weight (%)"] = rescaled_weights(frame["Weight (%)"].fillna(0.0), 100.0)
     return frame
+
+
+# ---- the district's commitments ------------------------------------------------------------
+
+COMMITMENT_COLUMNS = ["Commitment", "Description"]
+
+
+def commitments_frame(deal: dict) -> pd.DataFrame:
+    """One row per commitment: its name and what the district will do."""
+    rows = [{"Commitment": c["name"], "Description": c.get("description", "")}
+            for c in deal.get("commitments", [])]
+    return pd.DataFrame(rows, columns=COMMITMENT_COLUMNS)
+
+
+def commitments_from_frame(edited: pd.DataFrame) -> list[dict]:
+    """The table's rows as commitments, in its order; a row with both cells blank is not filled in yet."""
+    return [{"name": text(row["Commitment"]), "description": text(row["Description"])}
+            for _, row in edited.iterrows()
+            if not (blank(row["Commitment"]) and blank(row["Description"]))]
 
 
 # ---- the scenarios ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pandas as pd
 import obc_calc.core.simulate as sim
 from obc_calc.core.beta import fitted_range
 from obc_calc.core.model import Deal
+from obc_calc.core.risk_summary import settings_summary
 from obc_calc.core.scenarios import expected
 from ui import widgets
 
@@ -54,16 +55,15 @@ def expected_payments_table(deal: Deal, result: sim.SimulationResult) -> pd.Data
 
 
 def assumptions_text(deal: Deal) -> str:
-    settings = sim.risk_settings(deal)
-    ranged = [o.name for o in deal.outcomes if o.rate_low is not None and o.rate_high is not None]
+    summary = settings_summary(deal)
+    ranged, fixed = summary["ranged_outcomes"], summary["fixed_outcomes"]
     rates = (f"{', '.join(ranged)} drawn from {'its range' if len(ranged) == 1 else 'their ranges'}"
              if ranged else "every outcome at its expected rate")
-    others = [o.name for o in deal.outcomes if o.name not in ranged]
-    if ranged and others:
-        rates += f"; {', '.join(others)} at the expected rate"
-    low, high = settings["students_served_low"], settings["students_served_high"]
-    served = (f"all {low:,} planned students served" if low == high == deal.students
+    if ranged and fixed:
+        rates += f"; {', '.join(fixed)} at the expected rate"
+    low, high = summary["students_served_low"], summary["students_served_high"]
+    served = (f"all {low:,} planned students served" if summary["all_planned_served"]
               else f"{low:,} students served" if low == high else f"{low:,} to {high:,} students served")
-    return (f"Each trial: {rates}; correlation {settings['correlation']:.2f}; {served}; the district "
-            f"misses its commitments in {widgets.percent(settings['commitments_miss_probability'])} "
+    return (f"Each trial: {rates}; correlation {summary['correlation']:.2f}; {served}; the district "
+            f"misses its commitments in {widgets.percent(summary['commitments_miss_probability'])} "
             "of trials.")

@@ -1,10 +1,7 @@
-"""The Settle-up page's text and tables: the columns a results file needs, a blank template, the
-roles to map columns to, and the invoice as a table of text (counts, percents, cents)."""
+"""The Settle-up page's text and tables: the columns a results file needs, the roles to map columns
+to, and the invoice as a table of text (counts, percents, cents)."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 import pandas as pd
 
@@ -30,11 +27,6 @@ COLUMN_HELP = {
 }
 
 
-def joined(names: list[str]) -> str:
-    """['a', 'b', 'c'] -> 'a, b and c'."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-
 def describe_columns(deal: Deal) -> str:
     lines = [
         "- `student_id`: one row per student.",
@@ -49,12 +41,6 @@ def describe_columns(deal: Deal) -> str:
     return "\n".join(lines)
 
 
-def template_csv(deal: Deal) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([ID, SERVED] + [o.name for o in deal.outcomes])
-    return out.getvalue()
-
-
 def column_roles(deal: Deal) -> list[tuple[str, str]]:
     """(role, label) for each column the settle-up needs."""
     roles = [(ID, "Student id"), (SERVED, "Served")]
@@ -63,17 +49,6 @@ def column_roles(deal: Deal) -> list[tuple[str, str]]:
         kind = f"value, meets at {outcome.threshold_value:g}" if measured else "achieved flag"
         roles.append((outcome.name, f"{outcome.name} ({kind})"))
     return roles
-
-
-def columns_chosen_twice(chosen: dict[str, str | None]) -> tuple[dict[str, str], list[str]]:
-    """{role: file column} -> ({file column: role}, a sentence for each column chosen for two roles)."""
-    used: dict[str, list[str]] = {}
-    for role, column in chosen.items():
-        if column is not None:
-            used.setdefault(column, []).append(role)
-    problems = [f"Column {column} is chosen for {joined(roles)}; each needs its own column."
-                for column, roles in used.items() if len(roles) > 1]
-    return {column: roles[0] for column, roles in used.items()}, problems
 
 
 def invoice_frame(invoice: Invoice) -> pd.DataFrame:

@@ -17,7 +17,8 @@ MONEY_ROWS = (
 
 
 def deal_column(deal: Deal, simulated: tuple[float, float] | None = None) -> dict:
-    """One deal's figures; `simulated` is its (median, 95th percentile) total when it was run."""
+    """One deal's figures; `simulated` is its (median, 95th percentile) total when it was run.
+    Warnings are the codes of the deal's warning flags, in the flags' order (empty: none)."""
     report = deal_report(deal)
     column = {
         "Students": deal.students,
@@ -32,7 +33,7 @@ def deal_column(deal: Deal, simulated: tuple[float, float] | None = None) -> dic
         "Floor per pupil": report.per_pupil(report.floor),
         "Simulated median": simulated[0] if simulated else None,
         "Simulated 95th percentile": simulated[1] if simulated else None,
-        "Warnings": "; ".join(f.code for f in report.flags if f.level == "warning") or "none",
+        "Warnings": [f.code for f in report.flags if f.level == "warning"],
     }
     return column
 

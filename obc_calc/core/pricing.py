@@ -1,4 +1,5 @@
-"""Per-pupil prices, the way districts and providers quote a deal ($670 + up to $750)."""
+"""Per-pupil prices, the way districts and providers quote a deal ($670 + up to $750), and whether
+the pool's split among outcomes is whole (their weights add up to 100%)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from dataclasses import dataclass
 
 from obc_calc.core.limits import MAX_MONEY, shown
 from obc_calc.core.model import Deal
+from obc_calc.core.model_rules import WEIGHT_TOLERANCE
 from obc_calc.core.money import money
+from obc_calc.core.students import change_students
+
+# Prices that give the deal's own figures: a total within half a cent (the same cent), and a share
+# within a rounding error of the division that made it.
+TOTAL_TOLERANCE = 0.005
+SHARE_TOLERANCE = 1e-9
 
 
 def check_dollars(amount: float, what: str) -> None:
@@ -60,3 +68,29 @@ def pool_for(price: PerPupilPrice, students: int) -> float:
 def total_for(per_pupil: float, students: int) -> float:
     """The total cost of a price per pupil for `students`."""
     return per_pupil * students
+
+
+def prices_match(deal: Deal, price: PerPupilPrice, students: int) -> bool:
+    """Whether per-pupil prices for `students` are the deal's own: same students, total and share."""
+    total, share = total_and_share(price, students)
+    return (students == deal.students and abs(total - deal.total_cost) < TOTAL_TOLERANCE
+            and abs(share - deal.performance_share) < SHARE_TOLERANCE)
+
+
+def priced_deal(data: dict, price: PerPupilPrice, students: int) -> tuple[dict, list[str]]:
+    """The deal `data` (its JSON form) at per-pupil prices for `students`, and what followed.
+
+    The students change first, so the other counts of students keep their share of them
+    (students.change_students, whose sentences come back); then the total cost and share are the
+    prices'. The result is a candidate: the caller checks it like any other edit.
+    """
+    total, share = total_and_share(price, students)
+    candidate, notices = change_students(data, students)
+    candidate.update({"total_cost": total, "performance_share": share})
+    return candidate, notices
+
+
+def weights_add_up(weights: list[float]) -> bool:
+    """Whether outcome weights (shares of the pool, 0.25 for 25%) add up to 1 within the tolerance the
+    deal's check allows. Added with fsum, as the deal adds them, so both agree at the edge."""
+    return abs(math.fsum(weights) - 1.0) <= WEIGHT_TOLERANCE

@@ -20,6 +20,20 @@ _ROWS = (
 )
 
 
+def settings_summary(deal: Deal) -> dict:
+    """What every trial of a run assumes, as plain figures: the outcomes drawn from a rate range and
+    those held at their expected rate (each in the deal's order), the students served (with whether
+    that is every planned student, every trial), the correlation and the chance of missed commitments."""
+    ranged = [o.name for o in deal.outcomes if o.rate_low is not None and o.rate_high is not None]
+    settings = risk_settings(deal)
+    low, high = settings["students_served_low"], settings["students_served_high"]
+    return settings | {
+        "ranged_outcomes": ranged,
+        "fixed_outcomes": [o.name for o in deal.outcomes if o.name not in ranged],
+        "all_planned_served": low == high == deal.students,
+    }
+
+
 def risk_figures(deal: Deal, result: SimulationResult, budget_line: float | None,
                  earnings_share: float) -> dict:
     """Everything a simulation reports, as JSON-ready data; no budget line means the expected total."""

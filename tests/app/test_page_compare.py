@@ -100,6 +100,16 @@ def test_two_saved_variants_are_compared_with_their_own_figures():
     assert spec["layout"]["xaxis"]["title"]["text"] == "Achievement rate, every outcome (%)"
 
 
+def test_warnings_name_each_deals_warning_flags():
+    """Variant A: the math sample (52.8% on outcomes, no warning); Variant B: 70%, above 60%."""
+    at = save_variant(start(), "Variant A")
+    go(at, "app_pages/deal_split.py")
+    act(at.number_input(key="share_number").set_value(70.0))
+    table = figures(save_variant(at, "Variant B"))
+    warnings = table.loc["Warnings"]
+    assert warnings.tolist() == ["none", "share above 60%", "yes"]  # Variant A, Variant B, Differs
+
+
 def test_simulating_adds_the_median_and_95th_percentile():
     at = two_variants()
     act(button(at, "Simulate these deals").click())

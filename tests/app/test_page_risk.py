@@ -175,6 +175,22 @@ def test_a_refused_served_range_shows_the_deals_range_again():
     assert "Students served, low end: 1200 is above the high end (1150)." in errors(at)
     assert at.number_input(key="risk_served_low").value == 1100
     assert at.number_input(key="risk_served_high").value == 1250
+    assert at.number_input(key="risk_miss").value == pytest.approx(5.0)  # the deal's 0.05, in percent
+
+
+def test_the_assumptions_sentence_for_the_math_sample():
+    at = go(start(), RISK)
+    assert ("Each trial: Dosage, Math growth, Same tutor drawn from their ranges; correlation 0.50; "
+            "1,100 to 1,250 students served; the district misses its commitments in 5.0% of trials."
+            ) in [i.value for i in at.info]
+
+
+def test_a_miss_chance_in_percent_is_kept_as_a_share():
+    at = go(start("Start blank"), RISK)
+    at.number_input(key="risk_miss").set_value(33.3)
+    act(at)
+    assert at.session_state["deal"].risk.commitments_miss_probability == 0.333
+    assert "misses its commitments in 33.3% of trials" in "\n".join(i.value for i in at.info)
 
 
 def test_a_large_run_waits_for_its_button_then_stays():

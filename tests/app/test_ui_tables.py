@@ -118,6 +118,43 @@ def test_rescaled_weights_add_up_to_100():
     assert scaled.attrs == frame.attrs
 
 
+def test_weights_of_the_table_as_shares():
+    frame = converters.rate_card_frame(DEAL)
+    frame["Weight (%)"] = [30.0, 90.0]
+    candidate, _ = converters.rate_card_from_frame(frame, DEAL)
+    assert converters.weights_of(candidate) == [0.3, 0.9]  # 30 / 100 and 90 / 100: 120% in all
+
+
+# ---- the commitments ---------------------------------------------------------------------------
+
+COMMITMENTS = [{"name": "Site coordinator", "description": "Schedules students."},
+               {"name": "Benchmark data", "description": ""}]
+
+
+def test_commitments_frame_one_row_each():
+    frame = converters.commitments_frame({"commitments": COMMITMENTS})
+    assert list(frame.columns) == ["Commitment", "Description"]
+    assert frame.values.tolist() == [["Site coordinator", "Schedules students."], ["Benchmark data", ""]]
+    empty = converters.commitments_frame({})  # no commitments: the table's columns and no row
+    assert (list(empty.columns), len(empty)) == (["Commitment", "Description"], 0)
+
+
+def test_commitments_round_trip():
+    frame = converters.commitments_frame({"commitments": COMMITMENTS})
+    assert converters.commitments_from_frame(frame) == COMMITMENTS
+
+
+def test_commitments_blank_rows_are_skipped_and_cells_trimmed():
+    frame = converters.commitments_frame({"commitments": COMMITMENTS})
+    added = pd.DataFrame([{"Commitment": None, "Description": None},  # just added, not filled in
+                          {"Commitment": "  Devices ", "Description": None},
+                          {"Commitment": "", "Description": "Thirty minutes a week."}])
+    frame = pd.concat([frame, added], ignore_index=True)
+    assert converters.commitments_from_frame(frame) == [
+        *COMMITMENTS, {"name": "Devices", "description": ""},
+        {"name": "", "description": "Thirty minutes a week."}]  # kept: the deal's check names it
+
+
 # ---- the scenarios -----------------------------------------------------------------------------
 
 def test_scenarios_frame_shows_rates_in_percent():

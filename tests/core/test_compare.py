@@ -21,7 +21,7 @@ def test_figures_by_hand(deals):
     assert b["Floor (base only)"] == pytest.approx(35_000)
     assert b["Floor per pupil"] == pytest.approx(350)
     assert a["Simulated median"] is None and b["Simulated 95th percentile"] == 95_000
-    assert a["Warnings"] == "none" and b["Warnings"] == "performance_share_high"
+    assert a["Warnings"] == [] and b["Warnings"] == ["performance_share_high"]
 
 
 def test_differences_are_the_rows_that_disagree(deals):

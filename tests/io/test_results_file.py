@@ -1,4 +1,5 @@
-"""Reading and checking results files: encodings, XLSX sheets, column maps, and every bad input."""
+"""Reading and checking results files: encodings, XLSX sheets, column maps, and every bad input;
+then what a results file needs for a deal: its template, its outcome columns, columns chosen twice."""
 
 import io
 import math
@@ -11,6 +12,13 @@ import pytest
 from obc_calc.core.errors import DealError
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.results_file import MAX_PROBLEMS, ReadOptions, find_column, read_results, read_table
+from obc_calc.io.results_template import (
+    columns_chosen_twice,
+    covers_outcomes,
+    file_covers_outcomes,
+    joined,
+    template_csv,
+)
 from tests.helpers import make_deal
 
 DATA = Path(__file__).parents[1] / "data"
@@ -318,3 +326,44 @@ def test_find_column_prefers_an_exact_match_then_ignores_case_and_spacing():
     assert find_column(["student_id", "Math  growth", "math growth"], "math growth") == "math growth"
     assert find_column(["student_id", "Math  Growth"], "Math growth") == "Math  Growth"
     assert find_column(["student_id"], "Dosage") is None
+
+
+# --- what a results file needs for a deal (obc_calc.io.results_template) ----------------------
+
+
+def test_template_is_the_header_a_deal_needs():
+    assert template_csv(DEAL) == "student_id,served,Growth,Score\n"
+    quoted = make_deal(outcomes=[{"name": "Reading, grade 3"}])
+    assert template_csv(quoted) == 'student_id,served,"Reading, grade 3"\n'
+
+
+def test_covers_outcomes_ignores_case_spacing_and_other_columns():
+    assert covers_outcomes(["student_id", "grade", "GROWTH", " Score "], DEAL)
+    assert not covers_outcomes(["student_id", "served", "Growth"], DEAL)
+
+
+def test_the_sample_results_file_covers_only_its_own_deal(tmp_path):
+    path = tmp_path / "results.csv"
+    path.write_text("student_id,grade,served,Growth,Score\nA1,7,1,1,60\n", encoding="utf-8")
+    assert file_covers_outcomes(path, DEAL)
+    assert not file_covers_outcomes(path, EXAMPLE_DEAL)
+    samples = DATA.parents[1] / "sample_data"
+    math = load_deal(samples / "math_tutoring.json")
+    assert file_covers_outcomes(samples / "math_tutoring_results.csv", math)
+
+
+def test_a_column_chosen_for_two_roles_is_named_once():
+    chosen = {"student_id": "id", "served": "Growth", "Growth": "Growth", "Score": None}
+    columns, problems_found = columns_chosen_twice(chosen)
+    assert columns == {"id": "student_id", "Growth": "served"}
+    assert problems_found == ["Column Growth is chosen for served and Growth; each needs its own column."]
+
+
+def test_columns_each_chosen_once_have_no_problem():
+    columns, problems_found = columns_chosen_twice({"student_id": "id", "served": "s", "Growth": "g"})
+    assert columns == {"id": "student_id", "s": "served", "g": "Growth"}
+    assert problems_found == []
+
+
+def test_joined_names():
+    assert [joined(["a"]), joined(["a", "b"]), joined(["a", "b", "c"])] == ["a", "a and b", "a, b and c"]
