@@ -109,6 +109,14 @@ def _describe_linear(outcome: Outcome) -> str:
             f"of its allocation at {outcome.target_rate:.0%}.")
 
 
+def _describe_banded(outcome: Outcome) -> str:
+    steps = ", ".join(f"{band.payout:.0%} " + ("for any value" if band.min_value is None else
+                                                f"from {band.min_value:g}") for band in outcome.bands or [])
+    penalty = " A negative payout takes money back." if any(b.payout < 0 for b in outcome.bands or []) else ""
+    return (f"Pays each eligible student a share of the price per student by the band of their measured "
+            f"value: {steps}; nothing below the first band.{penalty}")
+
+
 def _whole(outcome: Outcome) -> float:
     return 1.0
 
@@ -135,6 +143,9 @@ class Basis:
     full_payout_share: Callable[[Outcome], float] = _whole  # the most of its allocation it can pay
     # Pays a price per achieving student, so an invoice pays the achievers it counts (core.settle).
     per_head: bool = False
+    # Pays each student by the band of their measured value: the rule reads Σ share × payout of the
+    # students' bands (core.groups), not a rate, and settle-up pays student by student.
+    banded: bool = False
     # Pays all at its target: its payout at the expected rate is all or nothing and says nothing of
     # how hard the target is, so the flags compare the target with the expected rate instead.
     step_at_target: bool = False
@@ -177,6 +188,14 @@ BASES: dict[str, Basis] = {b.name: b for b in (
         fields=("floor_rate", "target_rate"), required=("target_rate",),
         rule=lambda o, allocation, rate, served: linear(allocation, rate, o.floor_rate or 0.0, o.target_rate),
         formula=_linear_formula, describe=_describe_linear,
+    ),
+    Basis(
+        "per_student_banded", "per student, banded",
+        "Pays each eligible student the price per student times the payout of the band their measured "
+        "value falls in (a negative payout is a penalty); nothing below the first band.",
+        fields=("bands", "expected_band_shares"), required=("bands",),
+        rule=lambda o, allocation, value, served: per_student(allocation, value, served),
+        formula=_per_student_formula, describe=_describe_banded, banded=True,
     ),
 )}
 NAMES: tuple[str, ...] = tuple(BASES)

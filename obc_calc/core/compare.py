@@ -10,7 +10,7 @@ from obc_calc.core.model import Deal
 from obc_calc.core.report import deal_report
 
 MONEY_ROWS = (
-    "Maximum (encumber)", "Expected", "Floor (base only)", "Base", "Performance pool",
+    "Maximum (encumber)", "Expected", "Floor (nothing achieved)", "Base", "Performance pool",
     "Maximum per pupil", "Expected per pupil", "Floor per pupil",
     "Simulated median", "Simulated 95th percentile",
 )
@@ -27,7 +27,7 @@ def deal_column(deal: Deal, simulated: tuple[float, float] | None = None) -> dic
         "Performance pool": deal.performance_pool,
         "Maximum (encumber)": report.maximum.total,
         "Expected": report.expected.total,
-        "Floor (base only)": report.floor.total,
+        "Floor (nothing achieved)": report.floor.total,
         "Maximum per pupil": report.per_pupil(report.maximum),
         "Expected per pupil": report.per_pupil(report.expected),
         "Floor per pupil": report.per_pupil(report.floor),

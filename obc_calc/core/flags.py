@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from obc_calc.core.bases import BASES
-from obc_calc.core.model import Deal, Outcome
+from obc_calc.core.groups import measure
+from obc_calc.core.model import Deal, Outcome, Scenario
 
 SHARE_LOW = 0.05  # below this the incentive is too small to matter (Results for America)
 SHARE_HIGH = 0.60  # above this the provider may not be able to run the program
@@ -37,7 +38,7 @@ def deal_flags(deal: Deal) -> list[Flag]:
         ))
     for outcome in deal.outcomes:
         flags += outcome_flags(deal, outcome)
-    flags += weight_flags(deal)
+    flags += weight_flags(deal) + group_flags(deal)
     return flags
 
 
@@ -65,26 +66,31 @@ def share_flags(share: float) -> list[Flag]:
     return flags
 
 
-def expected_payout_share(outcome: Outcome) -> float:
-    """The share of its allocation an outcome pays at its expected rate."""
-    return float(BASES[outcome.basis].pay(outcome, 1.0, outcome.expected_rate))
+def expected_payout_share(deal: Deal, outcome: Outcome) -> float:
+    """The share of its allocation an outcome pays in the expected case (below 0 when a banded
+    outcome is expected to take money back), its groups and bands included."""
+    paying = measure(deal, outcome, Scenario(name="Expected")).paying
+    return float(BASES[outcome.basis].pay(outcome, 1.0, paying))
 
 
 def outcome_flags(deal: Deal, outcome: Outcome) -> list[Flag]:
     flags = []
     record = BASES[outcome.basis]
     if record.step_at_target:
-        gap = round(outcome.expected_rate - outcome.target_rate, 9)  # 0.55 - 0.4 is 0.15000000000000002
+        rate = measure(deal, outcome, Scenario(name="Expected")).rate  # the groups' overall rate
+        gap = round(rate - outcome.target_rate, 9)  # 0.55 - 0.4 is 0.15000000000000002
         if gap > COHORT_GAP:
             flags.append(_easy(outcome, f"its target ({outcome.target_rate:.0%}) is far below the "
-                                        f"expected rate ({outcome.expected_rate:.0%})"))
+                                        f"expected rate ({rate:.0%})"))
         elif -gap > COHORT_GAP:
             flags.append(_hard(outcome, f"its target ({outcome.target_rate:.0%}) is far above the "
-                                        f"expected rate ({outcome.expected_rate:.0%})"))
+                                        f"expected rate ({rate:.0%})"))
     else:
-        paid = expected_payout_share(outcome)
+        paid = expected_payout_share(deal, outcome)
         if paid > EASY_PAYOUT:
             flags.append(_easy(outcome, f"it is expected to pay {paid:.0%} of its allocation"))
+        elif paid < 0:
+            flags.append(_hard(outcome, f"it is expected to take back {-paid:.0%} of its allocation"))
         elif paid < HARD_PAYOUT:
             flags.append(_hard(outcome, f"it is expected to pay only {paid:.0%} of its allocation"))
     top = record.full_payout_share(outcome)
@@ -93,6 +99,13 @@ def outcome_flags(deal: Deal, outcome: Outcome) -> list[Flag]:
             "info", "tier_cap_below_full",
             f"{outcome.name}: the top tier pays {top:.0%}, so this outcome "
             "can never pay its whole allocation, yet the maximum still includes it.",
+        ))
+    if any(band.payout < 0 for band in outcome.bands or []) and deal.max_penalty == 0:
+        flags.append(Flag(
+            "info", "penalty_only_offsets",
+            f"{outcome.name}: a band takes money back, but the maximum penalty is $0, so penalties only "
+            "offset what other outcomes earn and never reduce the base; set max_penalty if the "
+            "district negotiated a real clawback.",
         ))
     return flags
 
@@ -111,7 +124,7 @@ def _hard(outcome: Outcome, why: str) -> Flag:
 
 def weight_flags(deal: Deal) -> list[Flag]:
     """More weight on an outcome expected to pay a smaller share than a lighter one."""
-    paid = {o.name: expected_payout_share(o) for o in deal.outcomes}
+    paid = {o.name: expected_payout_share(deal, o) for o in deal.outcomes}
     flags = []
     for heavy in deal.outcomes:
         easier = [o for o in deal.outcomes if o.weight < heavy.weight and paid[o.name] > paid[heavy.name]]
@@ -126,3 +139,13 @@ def weight_flags(deal: Deal) -> list[Flag]:
             "the outcomes providers can more readily reach.",
         ))
     return flags
+
+
+def group_flags(deal: Deal) -> list[Flag]:
+    """A multiplier below 1 prices a group below everyone else: usually a typing mistake."""
+    return [Flag(
+        "info", "group_multiplier_below_one",
+        f"{group.name}: the price multiplier is {group.price_multiplier:g}, below 1, so the provider is paid "
+        "less for these students than for others; groups are usually priced apart because they are "
+        "harder to serve, with a multiplier above 1.",
+    ) for group in deal.student_groups if group.price_multiplier < 1]

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from obc_calc.core.bases import outcome_payment
 from obc_calc.core.model import Deal, Outcome
 from obc_calc.core.scenarios import base_due
+from obc_calc.core.sensitivity import payment_sweep
 
 
 def achievement_rates(points: int = 101) -> np.ndarray:
@@ -19,16 +19,18 @@ def achievement_rates(points: int = 101) -> np.ndarray:
 
 
 def payment_curve(deal: Deal, outcome: Outcome, rates: np.ndarray) -> np.ndarray:
-    """Dollars the outcome pays at each rate, every planned student served."""
-    return np.asarray(outcome_payment(outcome, deal.allocation(outcome), rates), dtype=float)
+    """Dollars the outcome pays at each rate (for a banded outcome, its share of students in paying
+    bands; with student groups, their overall rate), every planned student served."""
+    return payment_sweep(deal, outcome.name, rates)["payment"].to_numpy(dtype=float)
 
 
 def total_cost_curve(deal: Deal, rates: np.ndarray) -> np.ndarray:
-    """The district's total at each rate when every outcome reaches that same rate."""
-    total = np.full(len(rates), base_due(deal, deal.students))
+    """The district's total at each rate when every outcome reaches that same rate; penalties take
+    back at most the deal's max_penalty, as in every scenario."""
+    earned = np.zeros(len(rates))
     for outcome in deal.outcomes:
-        total += payment_curve(deal, outcome, rates)
-    return total
+        earned += payment_curve(deal, outcome, rates)
+    return base_due(deal, deal.students) + np.maximum(earned, -deal.max_penalty)
 
 
 def share_grid(deal: Deal, shares: list[float], rates: np.ndarray) -> pd.DataFrame:

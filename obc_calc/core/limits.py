@@ -18,6 +18,8 @@ MAX_MIN_SESSIONS = 10_000  # sessions to count as served: a school year has abou
 # What grows in a deal.
 MAX_OUTCOMES = 50
 MAX_TIERS = 20
+MAX_BANDS = 20
+MAX_GROUPS = 20  # student groups priced apart; real rate cards have two or three
 MAX_SCENARIOS = 100
 MAX_COMMITMENTS = 50
 MAX_NAME_CHARS = 200  # outcome, scenario, commitment and deal names

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from obc_calc.core.bases import NAMES as BASIS_NAMES
 from obc_calc.core.errors import DealError
+from obc_calc.core.group_rules import group_and_band_problems
 from obc_calc.core.limits import MAX_MONEY, MAX_STUDENTS, has_control_characters
 from obc_calc.core.model_rules import (
     BASIS_FIELDS,
@@ -42,7 +43,8 @@ from obc_calc.core.model_rules import (
 
 __all__ = [
     "BASES", "BASIS_FIELDS", "DATA_SOURCES", "RESERVED_OUTCOME_NAMES", "RESERVED_SCENARIO_NAMES",
-    "WEIGHT_TOLERANCE", "Commitment", "Deal", "Outcome", "Risk", "Scenario", "Term", "Tier", "deal_problems",
+    "WEIGHT_TOLERANCE", "Band", "Commitment", "Deal", "Outcome", "Risk", "Scenario", "StudentGroup", "Term",
+    "Tier", "deal_problems",
     "name_key",
 ]
 
@@ -129,6 +131,23 @@ class Tier(_Strict):
     payout: Rate
 
 
+class Band(_Strict):
+    """Students whose measured value is at least `min_value` (None: any value), and below the next
+    band's, are paid `payout` times the price per student; a negative payout is a penalty."""
+
+    min_value: Number | None = None
+    payout: Number = Field(ge=-1.0, le=1.0)
+
+
+class StudentGroup(_Strict):
+    """Students priced apart, such as students with disabilities: a per-student outcome pays
+    `price_multiplier` times its unit price for each of them who achieves."""
+
+    name: Name
+    students: StudentCount = Field(gt=0)
+    price_multiplier: Number = Field(default=1.0, gt=0.0, le=100.0)
+
+
 class Outcome(_Strict):
     name: Name
     metric: str = ""
@@ -146,6 +165,14 @@ class Outcome(_Strict):
     # The plausible range of the cohort's rate, read as its 10th and 90th percentiles (risk.md).
     rate_low: Rate | None = None
     rate_high: Rate | None = None
+    group_expected_rates: dict[str, Rate] | None = None  # by student group name
+    bands: list[Band] | None = None  # per_student_banded only
+    expected_band_shares: list[Rate] | None = None  # one share of the eligible students per band
+    group_band_shares: dict[str, list[Rate]] | None = None  # by student group name
+
+
+def _is_empty(value) -> bool:
+    return not value
 
 
 class Scenario(_Strict):
@@ -153,13 +180,16 @@ class Scenario(_Strict):
     rates: dict[str, Rate] = Field(default_factory=dict)
     students_served: StudentCount | None = Field(default=None, ge=0)
     commitments_met: YesNo = True
+    group_rates: dict[str, dict[str, Rate]] = Field(default_factory=dict, exclude_if=_is_empty)
+    band_shares: dict[str, list[Rate]] = Field(default_factory=dict, exclude_if=_is_empty)
+    group_band_shares: dict[str, dict[str, list[Rate]]] = Field(default_factory=dict, exclude_if=_is_empty)
 
-    @field_validator("rates")
+    @field_validator("rates", "group_rates", "band_shares", "group_band_shares")
     @classmethod
-    def _keyed_as_outcomes_are_named(cls, rates: dict[str, float]) -> dict[str, float]:
+    def _keyed_as_outcomes_are_named(cls, by_outcome: dict) -> dict:
         # Outcome names lose their surrounding spaces, so the names rates are given for do too; a
         # name no outcome has (blank, or with control codes) is reported by the cross-field rules.
-        return {name.strip(): rate for name, rate in rates.items()}
+        return {name.strip(): given for name, given in by_outcome.items()}
 
 
 class Risk(_Strict):
@@ -191,6 +221,9 @@ class Deal(_Strict):
     scenarios: list[Scenario] = Field(default_factory=list)
     # Left out when written at its defaults, so a deal without risk settings saves as it loaded.
     risk: Risk = Field(default_factory=Risk, exclude_if=_is_default_risk)
+    student_groups: list[StudentGroup] = Field(default_factory=list, exclude_if=_is_empty)
+    # The most the outcome payments together may take back (penalties); 0: they only offset.
+    max_penalty: Annotated[Number, _below(MAX_MONEY)] = Field(default=0.0, ge=0.0, exclude_if=_is_empty)
 
     @model_validator(mode="before")
     @classmethod
@@ -211,7 +244,7 @@ class Deal(_Strict):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Deal:
-        problems = deal_problems(self)
+        problems = deal_problems(self) + group_and_band_problems(self)
         if problems:
             # Not a ValueError: pydantic lets other exceptions through, keeping our field paths.
             raise DealError(problems)

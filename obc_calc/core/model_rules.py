@@ -14,7 +14,9 @@ from obc_calc.core.bases import BASES
 from obc_calc.core.beta import width_problem
 from obc_calc.core.errors import Problem
 from obc_calc.core.limits import (
+    MAX_BANDS,
     MAX_COMMITMENTS,
+    MAX_GROUPS,
     MAX_JSON_DEPTH,
     MAX_NAME_CHARS,
     MAX_OUTCOMES,
@@ -37,11 +39,16 @@ RESERVED_OUTCOME_NAMES = EXPORT_NAMES + RESULTS_FILE_NAMES
 RESERVED_SCENARIO_NAMES = ("Expected", "Floor", "Maximum")
 # Which optional outcome fields each basis reads; any other is a mistake worth reporting.
 BASIS_FIELDS: dict[str, tuple[str, ...]] = {name: b.fields for name, b in BASES.items()}
+# Fields only some bases read: given to a basis that does not read it, each is a mistake to report.
+BASIS_SPECIFIC_FIELDS = tuple(dict.fromkeys(f for record in BASES.values() for f in record.fields))
 # The lists (and the rates object) that grow with a deal; no other list or object holds more
 # than the largest of these, so that is the limit for any other.
 COUNT_LIMITS = {"outcomes": MAX_OUTCOMES, "scenarios": MAX_SCENARIOS, "commitments": MAX_COMMITMENTS,
-                "tiers": MAX_TIERS, "rates": MAX_OUTCOMES}
+                "tiers": MAX_TIERS, "rates": MAX_OUTCOMES, "student_groups": MAX_GROUPS, "bands": MAX_BANDS,
+                "expected_band_shares": MAX_BANDS}
 OTHER_COUNT_LIMIT = max(COUNT_LIMITS.values())
+# A scenario's mappings keyed by outcome name, whose names lose their surrounding spaces when read.
+BY_OUTCOME = ("rates", "group_rates", "band_shares", "group_band_shares")
 # 16 digits or more is over every limit and past what a float holds exactly; Python cannot even
 # print an integer of more than 4,300 digits, so such a number is refused before anything quotes it.
 HUGE_INTEGER = 10**15
@@ -110,8 +117,9 @@ def _scan_items(value, path: str, field: str, depth: int, problems: list[Problem
                                           f"than the limit of {MAX_NAME_CHARS}"))
             continue
         bare = key.strip()
-        if field == "rates" and bare in stripped:
-            problems.append(Problem(f"{path}.{bare}", "two rates are given for this outcome "
+        if field in BY_OUTCOME and bare in stripped:
+            what = "rates" if field == "rates" else f"{field} entries"
+            problems.append(Problem(f"{path}.{bare}", f"two {what} are given for this outcome "
                                                       f"({shown(stripped[bare])} and {shown(key)})"))
         stripped.setdefault(bare, key)
         _scan(item, f"{path}.{key}" if path else key, key, depth + 1, problems)
@@ -173,24 +181,42 @@ def _outcome_problems(deal: Deal, outcome: Outcome, path: str) -> list[Problem]:
             f"{path}.paid_in_month",
             f"month {outcome.paid_in_month} is after the term's last month ({deal.term.months})",
         ))
-    problems += _rate_range_problems(outcome, path)
+    drawn = "a share of students in paying bands" if outcome.bands is not None else "an achievement rate"
+    problems += _rate_range_problems(outcome, path, _expected_figure(deal, outcome), drawn)
     return problems
 
 
-def _rate_range_problems(outcome: Outcome, path: str) -> list[Problem]:
-    low, high, mean = outcome.rate_low, outcome.rate_high, outcome.expected_rate
+def _expected_figure(deal: Deal, outcome: Outcome) -> float:
+    """What a range is drawn around: the expected rate, or with groups their overall rate, or for a
+    banded outcome its expected share of students in paying bands (core.sensitivity.expected_figure)."""
+    if outcome.bands is None and not deal.student_groups:
+        return outcome.expected_rate
+    from obc_calc.core.groups import measure  # imported here: groups reads name_key from this module
+    from obc_calc.core.model import Scenario
+
+    try:
+        return measure(deal, outcome, Scenario(name="Expected")).rate
+    except ValueError:  # shares that do not match the bands: the group rules report them
+        return outcome.expected_rate
+
+
+def _rate_range_problems(outcome: Outcome, path: str, mean: float, drawn: str) -> list[Problem]:
+    """The range is read around `mean`, the expected value of what a run draws (`drawn`)."""
+    low, high = outcome.rate_low, outcome.rate_high
     if low is None and high is None:
         return []
     if low is None or high is None:
         missing = "rate_low" if low is None else "rate_high"
         return [Problem(f"{path}.{missing}", "give rate_low and rate_high together, or neither")]
     problems = []
+    banded = drawn != "an achievement rate"
+    expected = f"the expected {'share of students in paying bands' if banded else 'rate'} ({mean:.1%})"
     if low > mean:
-        problems.append(Problem(f"{path}.rate_low", f"{low:.1%} is above the expected rate ({mean:.1%})"))
+        problems.append(Problem(f"{path}.rate_low", f"{low:.1%} is above {expected}"))
     if high < mean:
-        problems.append(Problem(f"{path}.rate_high", f"{high:.1%} is below the expected rate ({mean:.1%})"))
+        problems.append(Problem(f"{path}.rate_high", f"{high:.1%} is below {expected}"))
     if not problems:
-        message = width_problem(mean, high - low)
+        message = width_problem(mean, high - low, drawn)
         if message:
             problems.append(Problem(f"{path}.rate_high", message))
     return problems
@@ -199,7 +225,7 @@ def _rate_range_problems(outcome: Outcome, path: str) -> list[Problem]:
 def _basis_field_problems(outcome: Outcome, path: str) -> list[Problem]:
     problems = []
     record = BASES[outcome.basis]
-    for field in ("target_rate", "floor_rate", "tiers"):
+    for field in BASIS_SPECIFIC_FIELDS:
         given = getattr(outcome, field) is not None
         if given and field not in record.fields:
             problems.append(Problem(f"{path}.{field}", f"a {outcome.basis} outcome does not use it"))

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from obc_calc.core.grid import total_cost_curve
 from obc_calc.core.limits import terminal_safe
-from obc_calc.core.model import Deal, Scenario
+from obc_calc.core.model import Deal
 from obc_calc.core.money import money, percent
 from obc_calc.core.pricing import check_dollars, per_pupil_price
-from obc_calc.core.scenarios import ScenarioResult, all_scenarios, evaluate, expected
+from obc_calc.core.scenarios import ScenarioResult, all_scenarios, expected
 from obc_calc.core.schedule import monthly_schedule
 
 BREAK_EVEN_TOLERANCE = 1e-9
@@ -67,8 +68,9 @@ def provider_scenarios(deal: Deal, cost: DeliveryCost) -> list[ProviderScenario]
 
 
 def revenue_at_rate(deal: Deal, rate: float) -> float:
-    """Base plus outcome earnings with every outcome at `rate` and every planned student served."""
-    return evaluate(deal, Scenario(name="Uniform", rates={o.name: rate for o in deal.outcomes})).total
+    """Base plus outcome earnings with every outcome at `rate` and every planned student served
+    (a banded outcome with that share of its students in paying bands; see core.sensitivity)."""
+    return float(total_cost_curve(deal, np.array([rate]))[0])
 
 
 def break_even_rate(deal: Deal, cost: DeliveryCost) -> float | None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from obc_calc.core.bases import BASES
-from obc_calc.core.model import Deal, Scenario
+from obc_calc.core.groups import Measure, groups, measure, unit_price
+from obc_calc.core.model import Deal, Outcome, Scenario
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    name: str
+    students: int
+    rate: float
+    achievers: float
+    price: float | None  # per achiever (per student, before the band's payout, when banded)
+    payment: float | None  # this group's part of a per-student or banded outcome's payment
 
 
 @dataclass(frozen=True)
@@ -15,6 +26,7 @@ class OutcomeResult:
     achievers: float
     allocation: float
     payment: float
+    groups: tuple[GroupResult, ...] = ()  # in a deal with student groups
 
     @property
     def cost_per_achiever(self) -> float | None:
@@ -30,10 +42,12 @@ class ScenarioResult:
     performance_pool: float
     base: float
     outcomes: tuple[OutcomeResult, ...]
+    # Added back when penalties would take more than the deal's max_penalty (0: they only offset).
+    penalty_relief: float = 0.0
 
     @property
     def performance(self) -> float:
-        return sum(o.payment for o in self.outcomes)
+        return sum(o.payment for o in self.outcomes) + self.penalty_relief
 
     @property
     def total(self) -> float:
@@ -60,17 +74,22 @@ class ScenarioResult:
             "students_served": self.students_served,
             "commitments_met": self.commitments_met,
             "base": self.base,
-            "outcomes": [
-                {k: v for k, v in asdict(o).items() if k != "allocation"}
-                | {"cost_per_achiever": o.cost_per_achiever}
-                for o in self.outcomes
-            ],
+            "outcomes": [_outcome_dict(o) for o in self.outcomes],
+            "penalty_relief": self.penalty_relief,
             "performance": self.performance,
             "total": self.total,
             "pool_earned_share": self.pool_earned_share,
             "district_savings": self.district_savings,
             "cost_per_student_served": self.cost_per_student_served,
         }
+
+
+def _outcome_dict(result: OutcomeResult) -> dict:
+    data = {k: v for k, v in asdict(result).items() if k not in ("allocation", "groups")}
+    data["cost_per_achiever"] = result.cost_per_achiever
+    if result.groups:
+        data["groups"] = [asdict(group) for group in result.groups]
+    return data
 
 
 def base_due(deal: Deal, students_served: int) -> float:
@@ -84,17 +103,9 @@ def evaluate(deal: Deal, scenario: Scenario) -> ScenarioResult:
     """Pay the rate card at the scenario's rates (each missing rate: the expected rate)."""
     served = deal.students if scenario.students_served is None else scenario.students_served
     served_fraction = served / deal.students
-    results = []
-    for outcome in deal.outcomes:
-        rate = scenario.rates.get(outcome.name, outcome.expected_rate)
-        allocation = deal.allocation(outcome)
-        if scenario.commitments_met:
-            payment = float(BASES[outcome.basis].pay(outcome, allocation, rate, served_fraction))
-        else:
-            payment = allocation  # the district broke its side: the full contract value is due
-        achievers = rate * deal.eligible(outcome) * served_fraction
-        results.append(OutcomeResult(outcome.name, rate, achievers, allocation, payment))
+    results = tuple(_outcome_result(deal, o, scenario, served_fraction) for o in deal.outcomes)
     base = base_due(deal, served) if scenario.commitments_met else deal.base_max
+    earned = sum(r.payment for r in results)
     return ScenarioResult(
         name=scenario.name,
         students_served=served,
@@ -102,8 +113,42 @@ def evaluate(deal: Deal, scenario: Scenario) -> ScenarioResult:
         total_cost=deal.total_cost,
         performance_pool=deal.performance_pool,
         base=base,
-        outcomes=tuple(results),
+        outcomes=results,
+        penalty_relief=max(0.0, -deal.max_penalty - earned),
     )
+
+
+def _outcome_result(deal: Deal, outcome: Outcome, scenario: Scenario, served_fraction: float,
+                    ) -> OutcomeResult:
+    allocation = deal.allocation(outcome)
+    measured = measure(deal, outcome, scenario)
+    if scenario.commitments_met:
+        payment = float(BASES[outcome.basis].pay(outcome, allocation, measured.paying, served_fraction))
+    else:
+        payment = allocation  # the district broke its side: the full contract value is due
+    achievers = measured.rate * deal.eligible(outcome) * served_fraction
+    group_results = _group_results(deal, outcome, measured, served_fraction, scenario.commitments_met)
+    return OutcomeResult(outcome.name, measured.rate, achievers, allocation, payment, group_results)
+
+
+def _group_results(deal: Deal, outcome: Outcome, measured: Measure, served_fraction: float,
+                   commitments_met: bool) -> tuple[GroupResult, ...]:
+    """Each group's part. Its achievers are counted on the outcome's eligible students, so that they
+    add up to the outcome's; a price is given where the groups are priced apart (per student, banded)."""
+    members = groups(deal)
+    measured_on = deal.eligible(outcome) / deal.students * served_fraction
+    counted = [(g, rate, rate * g.students * measured_on) for g, rate in zip(members, measured.group_rates,
+                                                                              strict=True)]
+    if not measured.group_paying:
+        return tuple(GroupResult(g.name, g.students, rate, got, None, None) for g, rate, got in counted)
+    u = unit_price(deal, outcome)
+    results = []
+    for (group, rate, achievers), paid_on in zip(counted, measured.group_paying, strict=True):
+        price = u * group.multiplier
+        # Missed commitments: every student's whole price, so the groups add up to the allocation.
+        owed = group.students * (served_fraction * paid_on if commitments_met else 1.0)
+        results.append(GroupResult(group.name, group.students, rate, achievers, price, price * owed))
+    return tuple(results)
 
 
 def expected(deal: Deal) -> ScenarioResult:
@@ -112,8 +157,18 @@ def expected(deal: Deal) -> ScenarioResult:
 
 
 def floor(deal: Deal) -> ScenarioResult:
-    """Nothing achieved, every student served: the base alone."""
-    return evaluate(deal, Scenario(name="Floor", rates={o.name: 0.0 for o in deal.outcomes}))
+    """Nothing achieved and every student in a banded outcome's worst band, every student served:
+    the base less what penalties can take back (at most max_penalty)."""
+    rates = {o.name: 0.0 for o in deal.outcomes if o.bands is None}
+    shares = {o.name: _worst_band(o) for o in deal.outcomes if o.bands is not None}
+    return evaluate(deal, Scenario(name="Floor", rates=rates, band_shares=shares))
+
+
+def _worst_band(outcome: Outcome) -> list[float]:
+    """Every student in the band paying least, or in none (below the first) when none takes money back."""
+    payouts = [band.payout for band in outcome.bands]
+    worst = payouts.index(min(payouts))
+    return [1.0 if i == worst and payouts[worst] < 0 else 0.0 for i in range(len(payouts))]
 
 
 def maximum(deal: Deal) -> ScenarioResult:

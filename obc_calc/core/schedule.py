@@ -27,6 +27,17 @@ def base_by_month(term: Term, base: float) -> np.ndarray:
     return months
 
 
+PENALTY_RELIEF = "Penalty relief"
+
+
+def _relief_by_month(deal: Deal, result: ScenarioResult) -> np.ndarray:
+    """What penalties took beyond max_penalty comes back in the last month outcomes are paid, when
+    the year's outcome payments are all known and netted."""
+    months = np.zeros(deal.term.months)
+    months[max(deal.paid_in_month(o) for o in deal.outcomes) - 1] = result.penalty_relief
+    return months
+
+
 def monthly_schedule(deal: Deal, result: ScenarioResult) -> pd.DataFrame:
     """One row per month: its label, fiscal year, base, each outcome's payment and the total."""
     months = [(y, m + 1) for y, m in term_months(deal.term)]
@@ -39,6 +50,8 @@ def monthly_schedule(deal: Deal, result: ScenarioResult) -> pd.DataFrame:
         column = np.zeros(deal.term.months)
         column[deal.paid_in_month(outcome) - 1] = paid.payment
         table[outcome.name] = column
+    if any(o.bands is not None for o in deal.outcomes):
+        table[PENALTY_RELIEF] = _relief_by_month(deal, result)
     table["Total"] = table.iloc[:, 2:].sum(axis=1)
     table["Cumulative"] = table["Total"].cumsum()
     return table

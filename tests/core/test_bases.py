@@ -92,10 +92,12 @@ def test_each_basis_is_described_in_plain_words():
 
 
 def test_the_table_names_each_basis_once_in_order_with_the_apps_labels():
-    assert NAMES == MODEL_NAMES == ("per_student", "cohort_threshold", "tiered", "linear")
+    assert NAMES == MODEL_NAMES == ("per_student", "cohort_threshold", "tiered", "linear",
+                                    "per_student_banded")
     assert all(record.name == name for name, record in BASES.items())
     assert LABELS == {"per_student": "per student", "cohort_threshold": "cohort threshold",
-                      "tiered": "tiered", "linear": "graduated (linear)"}
+                      "tiered": "tiered", "linear": "graduated (linear)",
+                      "per_student_banded": "per student, banded"}
     assert {name: record.fields for name, record in BASES.items()} == BASIS_FIELDS
     assert all(set(record.required) <= set(record.fields) for record in BASES.values())
 
@@ -103,11 +105,11 @@ def test_the_table_names_each_basis_once_in_order_with_the_apps_labels():
 def test_an_unknown_basis_is_a_plain_error_and_the_deal_refuses_it():
     assert basis("tiered") is BASES["tiered"]
     with pytest.raises(ValueError, match="unknown payment basis 'half'; the bases are per_student, "
-                                         "cohort_threshold, tiered, linear"):
+                                         "cohort_threshold, tiered, linear, per_student_banded"):
         basis("half")
     assert deal_problems(outcomes=[{"name": "Growth", "basis": "half"}]) == [
-        "outcomes[0].basis: input should be 'per_student', 'cohort_threshold', 'tiered' or 'linear' "
-        "(got 'half')"]
+        "outcomes[0].basis: input should be 'per_student', 'cohort_threshold', 'tiered', 'linear' or "
+        "'per_student_banded' (got 'half')"]
 
 
 def test_each_formula_is_the_rule_in_the_same_order():
@@ -118,6 +120,7 @@ def test_each_formula_is_the_rule_in_the_same_order():
         "cohort_threshold": "IF(R>=T-1E-9,A,0)",
         "tiered": "A*MAX(0,IF(R>=s1-1E-9,p1,0),IF(R>=s2-1E-9,p2,0))",
         "linear": "A*MIN(1,MAX(0,(R-F)/(T-F)))",
+        "per_student_banded": "A*R*S",  # the band value, Σ share × payout, stands in the rate's cell
     }
     assert BASES["tiered"].formula(Refs(allocation="A", rate="R")) == "A*MAX(0)"
 

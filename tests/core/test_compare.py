@@ -18,7 +18,7 @@ def test_figures_by_hand(deals):
     assert a["Maximum (encumber)"] == pytest.approx(100_000)
     assert a["Expected"] == pytest.approx(60_000 + 40_000 * 0.5)  # 80,000
     assert b["Expected"] == pytest.approx(35_000 + 65_000 * 0.5)  # 67,500
-    assert b["Floor (base only)"] == pytest.approx(35_000)
+    assert b["Floor (nothing achieved)"] == pytest.approx(35_000)
     assert b["Floor per pupil"] == pytest.approx(350)
     assert a["Simulated median"] is None and b["Simulated 95th percentile"] == 95_000
     assert a["Warnings"] == [] and b["Warnings"] == ["performance_share_high"]
@@ -27,7 +27,7 @@ def test_figures_by_hand(deals):
 def test_differences_are_the_rows_that_disagree(deals):
     rows = differing_rows(compare_table(deals))
     assert "Students" not in rows and "Maximum (encumber)" not in rows
-    assert {"Performance share", "Expected", "Floor (base only)", "Warnings"} <= set(rows)
+    assert {"Performance share", "Expected", "Floor (nothing achieved)", "Warnings"} <= set(rows)
 
 
 def test_cost_curves_run_from_floor_to_maximum(deals):

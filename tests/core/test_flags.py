@@ -90,3 +90,32 @@ def test_capped_tier_is_noted():
 def test_every_flag_has_a_level_code_and_message():
     for flag in deal_flags(make_deal(performance_share=0.7)):
         assert flag.level in ("warning", "info") and flag.code and flag.message.endswith(".")
+
+
+GROUPS = [{"name": "Students with disabilities", "students": 20, "price_multiplier": 1.5},
+          {"name": "English learners", "students": 30, "price_multiplier": 0.8}]
+
+
+def test_a_group_multiplier_below_one_is_noted():
+    deal = make_deal(student_groups=GROUPS)
+    (flag,) = [f for f in deal_flags(deal) if f.code == "group_multiplier_below_one"]
+    assert flag.level == "info"
+    assert flag.message.startswith("English learners: the price multiplier is 0.8, below 1, so the provider "
+                                   "is paid less for these students")
+
+
+def test_a_cohort_target_is_compared_with_the_groups_overall_rate():
+    # Group rates 90% of 20, 90% of 30 and 10% of the other 50: (18 + 27 + 5) / 100 = 50% overall,
+    # 5 points from a 55% target, though the outcome's own expected rate (10%) is 45 points away.
+    deal = make_deal(student_groups=GROUPS, outcomes=[{
+        "name": "Growth", "basis": "cohort_threshold", "target_rate": 0.55, "expected_rate": 0.1,
+        "group_expected_rates": {"Students with disabilities": 0.9, "English learners": 0.9}}])
+    assert not [c for c in codes(deal_flags(deal)) if c.startswith("threshold")]
+
+
+def test_a_per_student_outcome_is_judged_on_what_its_groups_pay():
+    # 100% of 20 x 1.5 and of 30 x 0.8 and 95% of 50 others: (30 + 24 + 47.5) / (30 + 24 + 50) = 97.6%.
+    deal = make_deal(student_groups=GROUPS, outcomes=[{
+        "name": "Growth", "expected_rate": 0.95,
+        "group_expected_rates": {"Students with disabilities": 1.0, "English learners": 1.0}}])
+    assert "threshold_too_easy" in codes(deal_flags(deal))

@@ -207,3 +207,33 @@ def test_commitments_met_is_true_or_false(value):
 def test_a_json_integer_is_a_number():
     deal = make_deal(total_cost=100_000, performance_share=1, outcomes=[{"name": "Growth", "weight": 1}])
     assert (deal.total_cost, deal.performance_share, deal.outcomes[0].weight) == (100_000.0, 1.0, 1.0)
+
+
+def test_a_deal_with_groups_and_bands_saves_as_it_loads():
+    from obc_calc.io.dealfile import deal_to_dict
+
+    data = deal_dict(
+        students=1_000, max_penalty=5_000,
+        student_groups=[{"name": "English learners", "students": 200, "price_multiplier": 1.25}],
+        outcomes=[{"name": "MAP", "basis": "per_student_banded",
+                   "bands": [{"min_value": None, "payout": -0.25}, {"min_value": 1.0, "payout": 1.0}],
+                   "expected_band_shares": [0.2, 0.5],
+                   "group_band_shares": {"English learners": [0.3, 0.4]}}],
+        scenarios=[{"name": "s", "band_shares": {"MAP": [0, 1]},
+                    "group_band_shares": {"MAP": {"English learners": [1, 0]}}}])
+    saved = deal_to_dict(deal_from_dict(data))
+    assert deal_to_dict(deal_from_dict(saved)) == saved
+    assert saved["student_groups"] == [
+        {"name": "English learners", "students": 200, "price_multiplier": 1.25}]
+    assert saved["max_penalty"] == 5_000
+    assert saved["scenarios"][0]["band_shares"] == {"MAP": [0, 1]}
+    assert "group_rates" not in saved["scenarios"][0]  # an empty mapping is left out
+
+
+def test_band_shares_given_twice_for_one_outcome_are_refused():
+    from tests.helpers import deal_problems
+
+    bands = [{"min_value": None, "payout": 0.5}, {"min_value": 1.0, "payout": 1.0}]
+    assert deal_problems(outcomes=[{"name": "MAP", "basis": "per_student_banded", "bands": bands}],
+                         scenarios=[{"name": "s", "band_shares": {"MAP": [0, 1], "MAP ": [1, 0]}}]) == [
+        "scenarios[0].band_shares.MAP: two band_shares entries are given for this outcome ('MAP' and 'MAP ')"]

@@ -166,3 +166,10 @@ def test_weights_that_add_up_to_exactly_one_keep_their_figures():
     # 3,333,332,999,999.9967 twice and 3,333,333,999,999.9967 add up to the pool.
     assert sum(deal.allocation(o) for o in deal.outcomes) <= pool
     assert maximum(deal).total <= deal.total_cost
+
+
+def test_the_json_of_a_scenario_names_what_penalties_were_relieved_of(deal):
+    # No outcome takes money back in the example deal, so nothing is added back.
+    data = expected(deal).to_dict()
+    assert data["penalty_relief"] == 0
+    assert data["performance"] == pytest.approx(447_300, abs=CENT)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from obc_calc.core import limits
+from obc_calc.core.bases import BASES
 from obc_calc.core.errors import DealError
 from obc_calc.core.money import cents
 from obc_calc.core.report import deal_report, report_text
@@ -81,9 +82,12 @@ def check(data) -> None:
 
 def figures_are_sane(deal) -> None:
     results = [maximum(deal), floor(deal)] + [evaluate(deal, s) for s in deal.scenarios]
+    can_take_back = {o.name for o in deal.outcomes if BASES[o.basis].banded}  # a band may pay below 0
     for result in results:
         assert math.isfinite(result.total) and math.isfinite(result.base), result
-        assert all(math.isfinite(o.payment) and o.payment >= 0 for o in result.outcomes), result
+        assert all(math.isfinite(o.payment) for o in result.outcomes), result
+        assert all(o.payment >= 0 for o in result.outcomes if o.name not in can_take_back), result
+        assert result.performance >= -deal.max_penalty - 0.005, result
     assert maximum(deal).total - deal.total_cost < 0.005
     assert sum(deal.allocation(o) for o in deal.outcomes) - deal.performance_pool < 0.005
     report_text(deal_report(deal))
