@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from obc_calc.cli import number_option, print_json, whole_number_option
+from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_MONEY
 from obc_calc.core.risk_summary import risk_figures, risk_text
 from obc_calc.core.simulate import MAX_TRIALS, simulate
@@ -16,7 +17,10 @@ DEFAULT_EARNINGS_SHARE = 0.5
 
 def run(args: argparse.Namespace) -> None:
     deal = load_deal(args.deal)
-    result = simulate(deal, args.trials, args.seed)
+    try:
+        result = simulate(deal, args.trials, args.seed)
+    except DealError as error:  # a range that fits no Beta around the figure a run draws
+        raise error.with_source(args.deal) from None
     data = risk_figures(deal, result, args.budget_line, args.earnings_share)
     if args.format == "json":
         print_json(data)

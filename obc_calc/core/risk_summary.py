@@ -19,6 +19,8 @@ _ROWS = (
     ("p50", "median"), ("p75", "75th percentile"), ("p95", "95th percentile"),
 )
 
+RELIEF_LINE = "Penalties beyond max_penalty, given back"
+
 
 def settings_summary(deal: Deal) -> dict:
     """What every trial of a run assumes, as plain figures: the outcomes drawn from a rate range and
@@ -77,6 +79,9 @@ def risk_text(data: dict) -> str:
         "",
         "Expected payment by outcome",
     ]
-    width = max(len(name) for name in data["expected_payments"])
-    lines += [f"  {name:{width}}  {money(value):>14}" for name, value in data["expected_payments"].items()]
+    payments = dict(data["expected_payments"])
+    if data["expected_penalty_relief"]:  # so that the lines add up to the mean earnings
+        payments[RELIEF_LINE] = data["expected_penalty_relief"]
+    width = max(len(name) for name in payments)
+    lines += [f"  {name:{width}}  {money(value):>14}" for name, value in payments.items()]
     return terminal_safe("\n".join(lines))

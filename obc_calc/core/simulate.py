@@ -1,10 +1,16 @@
 """Monte Carlo risk: what the district may pay and the provider may earn when rates are uncertain.
 
-Each trial draws every outcome's realized cohort rate (a Beta per outcome, see obc_calc.core.beta,
-joined by a Gaussian copula with the same correlation between every pair of outcomes), the
-students served (a whole number, uniform between the risk range's ends) and whether the district
-keeps its commitments; then it pays exactly by the rate card, with the scenarios' own rules
-applied to arrays. The drawn rate is the realized share of students achieving: no second layer.
+Each trial draws every outcome's figure (a Beta per outcome, see obc_calc.core.beta, joined by a
+Gaussian copula with the same correlation between every pair of outcomes), the students served (a
+whole number, uniform between the risk range's ends) and whether the district keeps its
+commitments; then it pays exactly by the rate card, with the scenarios' own rules applied to
+arrays. An outcome's figure is its realized rate (no second layer of drawing students): in a deal
+with student groups, the groups' overall rate; for a banded outcome, the share of its students in
+bands that pay more than nothing. Its Beta's mean is the figure in the Expected scenario. The
+groups' rates and the band shares move with the figure by the rule of obc_calc.core.sensitivity,
+under which what the outcome's rule reads is a straight line on each side of the expected figure,
+so a trial reads it off `paying_curve` by interpolation: no loop over trials or groups. The outcome
+payments of a trial together never take back more than the deal's max_penalty, as in `evaluate`.
 
 Random numbers come in chunks of CHUNK trials, chunk i from its own generator seeded by
 (seed, i), and trials are paid in blocks of whole chunks, so the figures depend only on the deal,
@@ -16,28 +22,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from obc_calc.core.bases import BASES
-from obc_calc.core.beta import beta_shape
+from obc_calc.core.beta import TABLE_POINTS, Z_LIMIT, beta_shape, rate_table, width_problem
 from obc_calc.core.errors import DealError, Problem
-from obc_calc.core.model import Deal
+from obc_calc.core.groups import measure
+from obc_calc.core.model import Deal, Outcome
 from obc_calc.core.scenarios import base_due
+from obc_calc.core.sensitivity import EXPECTED, moves_apart, paying_curve
 
 CHUNK = 65_536
 DEFAULT_BLOCK = 4 * CHUNK
 MAX_TRIALS = 10_000_000  # 160 MB of results; the benchmark measures the peak
 PERCENTILES = (5, 25, 50, 75, 95)
-# A rate is read off a table of its Beta quantile at evenly spaced normal scores, linearly
-# interpolated: scipy's exact inverse is ten times slower than drawing the Beta itself, and the
-# table is within 2e-7 of it for any realistic range. Scores beyond +-8.5 (odds 1e-17) are clipped.
-Z_LIMIT = 8.5
-TABLE_POINTS = 2**14 + 1
-_Z_GRID = np.linspace(-Z_LIMIT, Z_LIMIT, TABLE_POINTS)
 _TABLE_SCALE = (TABLE_POINTS - 1) / (2 * Z_LIMIT)
 
 
@@ -69,6 +69,9 @@ class SimulationResult:
     total: Summary  # what the district pays: base plus outcome payments
     provider_earnings: Summary  # the outcome payments alone: what the provider has at risk
     expected_payments: dict[str, float]  # each outcome's mean payment, by outcome name
+    # The mean of what the penalty limit adds back (as ScenarioResult.penalty_relief): with it, the
+    # expected payments add up to the mean of the provider's earnings.
+    expected_penalty_relief: float
     totals: np.ndarray = field(repr=False)  # one per trial, in trial order
     earnings: np.ndarray = field(repr=False)
 
@@ -79,17 +82,22 @@ class SimulationResult:
             "total": self.total.to_dict(),
             "provider_earnings": self.provider_earnings.to_dict(),
             "expected_payments": dict(self.expected_payments),
+            "expected_penalty_relief": self.expected_penalty_relief,
         }
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """What a run draws: a quantile table per uncertain outcome (None: certain) and the risks."""
+    """What a run draws and how it pays, outcome by outcome, and the deal's other risks."""
 
-    tables: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
+    tables: tuple[tuple[np.ndarray, np.ndarray] | None, ...]  # a quantile table; None: certain
+    # What each outcome's rule reads: the figure drawn itself (None) or read off its paying_curve.
+    curves: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
+    fixed: tuple[float, ...]  # what each rule reads when the outcome is certain: the Expected value
     correlation: float
     served: tuple[int, int]
     miss_probability: float
+    penalties: bool  # some band takes money back, so the deal's max_penalty can bind
 
     @property
     def uncertain(self) -> int:
@@ -134,32 +142,33 @@ def risk_settings(deal: Deal) -> dict:
     }
 
 
-@lru_cache(maxsize=256)
-def rate_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
-    """The Beta quantile at each normal score of the grid, and the steps between neighbours."""
-    low = _Z_GRID <= 0
-    values = np.empty(TABLE_POINTS)
-    # Each tail from its own side so that rates near 100% keep their precision.
-    values[low] = special.betaincinv(alpha, beta, special.ndtr(_Z_GRID[low]))
-    values[~low] = special.betainccinv(alpha, beta, special.ndtr(-_Z_GRID[~low]))
-    steps = np.diff(values, append=values[-1])
-    values.flags.writeable = steps.flags.writeable = False
-    return values, steps
+def _table(outcome: Outcome, mean: float, path: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The quantile table of the outcome's figure: a Beta with this mean and the range's width."""
+    if outcome.rate_low is None or outcome.rate_high is None:
+        return None
+    width = outcome.rate_high - outcome.rate_low
+    what = "an achievement rate" if outcome.bands is None else "a share of students in paying bands"
+    # Checked here too: the deal may have changed after validation, and a range fits the expected
+    # rate there, not the groups' overall rate or a banded outcome's expected paying share.
+    problem = width_problem(mean, width, what)
+    if problem:
+        raise DealError([Problem(path, problem)])
+    shape = beta_shape(mean, width)
+    return None if shape is None else rate_table(*shape)
 
 
 def _plan(deal: Deal) -> _Plan:
-    tables = []
+    tables, curves, fixed = [], [], []
     for i, outcome in enumerate(deal.outcomes):
-        if outcome.rate_low is None or outcome.rate_high is None:
-            tables.append(None)
-            continue
-        try:
-            shape = beta_shape(outcome.expected_rate, outcome.rate_high - outcome.rate_low)
-        except ValueError as error:  # a deal changed after validation
-            raise DealError([Problem(f"outcomes[{i}].rate_high", str(error))]) from None
-        tables.append(None if shape is None else rate_table(*shape))
+        at_expected = measure(deal, outcome, EXPECTED)
+        table = _table(outcome, at_expected.rate, f"outcomes[{i}].rate_high")
+        tables.append(table)
+        curves.append(paying_curve(deal, outcome) if table and moves_apart(deal, outcome) else None)
+        fixed.append(at_expected.paying)
+    penalties = any(band.payout < 0 for o in deal.outcomes for band in o.bands or [])
     risk = deal.risk
-    return _Plan(tuple(tables), risk.correlation, served_range(deal), risk.commitments_miss_probability)
+    return _Plan(tuple(tables), tuple(curves), tuple(fixed), risk.correlation, served_range(deal),
+                 risk.commitments_miss_probability, penalties)
 
 
 def _draw_chunk(plan: _Plan, seed: int, index: int, n: int) -> _Draws:
@@ -210,14 +219,15 @@ def _rates(plan: _Plan, normals: np.ndarray | None) -> list[np.ndarray | None]:
 
 
 def _pay_block(deal: Deal, plan: _Plan, draws: _Draws, n: int) -> tuple[np.ndarray, np.ndarray, list]:
-    """(totals, provider earnings, each outcome's payments) for one block, as `evaluate` pays."""
+    """(totals, provider earnings, each outcome's payments and then what the penalty limit gives
+    back, if some band can take money back) for one block, as `evaluate` pays."""
     rates = _rates(plan, draws.normals)
     served = plan.served[0] if draws.served is None else draws.served
     served_fraction = served / deal.students
     payments = []
-    for outcome, rate in zip(deal.outcomes, rates, strict=True):
+    for outcome, rate, curve, fixed in zip(deal.outcomes, rates, plan.curves, plan.fixed, strict=True):
         allocation = deal.allocation(outcome)
-        drawn = outcome.expected_rate if rate is None else rate
+        drawn = fixed if rate is None else rate if curve is None else np.interp(rate, *curve)
         payment = BASES[outcome.basis].pay(outcome, allocation, drawn, served_fraction)
         if draws.missed is not None:  # the district broke its side: every full allocation is due
             payment = np.where(draws.missed, allocation, payment)
@@ -225,6 +235,10 @@ def _pay_block(deal: Deal, plan: _Plan, draws: _Draws, n: int) -> tuple[np.ndarr
     performance = payments[0].copy()
     for payment in payments[1:]:
         performance += payment  # in outcome order, as ScenarioResult.performance adds them
+    if plan.penalties:  # as evaluate's penalty_relief, to the last bit
+        relief = np.maximum(0.0, -deal.max_penalty - performance)
+        performance += relief
+        payments.append(relief)
     base = base_due(deal, served)
     if draws.missed is not None:
         base = np.where(draws.missed, deal.base_max, base)
@@ -252,7 +266,7 @@ def simulate(
     sizes = _chunk_sizes(trials)
     per_block = block_size // CHUNK
     totals, earnings = np.empty(trials), np.empty(trials)
-    chunk_sums = np.empty((len(sizes), len(deal.outcomes)))
+    chunk_sums = np.zeros((len(sizes), len(deal.outcomes) + 1))  # the last column: penalty relief
     start = 0
     for first in range(0, len(sizes), per_block):
         block_sizes = sizes[first:first + per_block]
@@ -274,7 +288,8 @@ def simulate(
         performance_pool=deal.performance_pool,
         total=Summary.of(totals),
         provider_earnings=Summary.of(earnings),
-        expected_payments={o.name: float(m) for o, m in zip(deal.outcomes, means, strict=True)},
+        expected_payments={o.name: float(m) for o, m in zip(deal.outcomes, means[:-1], strict=True)},
+        expected_penalty_relief=float(means[-1]),
         totals=totals,
         earnings=earnings,
     )

@@ -98,3 +98,43 @@ def test_as_a_real_process(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 2
     assert "not valid JSON" in done.stderr and "Traceback" not in done.stderr
+
+
+PENALTY_BANDS = [{"min_value": None, "payout": -1.0}, {"min_value": 0, "payout": 1.0}]
+
+
+def banded(**outcome) -> dict:
+    """$40,000 over 100 students: half below 0 (payout -100%), half from 0 (100%)."""
+    growth = {"name": "Growth", "basis": "per_student_banded", "bands": PENALTY_BANDS,
+              "expected_band_shares": [0.5, 0.5]} | outcome
+    return deal_dict(outcomes=[growth])
+
+
+def test_a_banded_deal_runs_and_says_what_the_penalty_limit_gave_back(capsys, tmp_path):
+    path = write(tmp_path, banded(rate_low=0.3, rate_high=0.7))
+    data = run_json(capsys, path, "--trials", 5_000, "--seed", 3)
+    # The outcome pays 40,000 (2p - 1); with max_penalty 0 a negative payment is given back, so the
+    # outcome's mean plus what was given back is the mean of the earnings, never below 0.
+    relief = data["expected_penalty_relief"]
+    assert relief > 0
+    assert data["expected_payments"]["Growth"] + relief == pytest.approx(data["provider_earnings"]["mean"])
+    assert data["provider_earnings"]["p5"] >= 0
+    assert main(["simulate", str(path), "--trials", "5000", "--seed", "3"]) == 0
+    assert "Penalties beyond max_penalty, given back" in capsys.readouterr().out
+
+
+def test_a_banded_deal_without_a_range_is_the_expected_case(capsys, tmp_path):
+    data = run_json(capsys, write(tmp_path, banded()), "--trials", 100)
+    # 40,000 x (0.5 x -1 + 0.5 x 1) = 0, on the $60,000 base.
+    assert data["total"] == dict.fromkeys(SUMMARY_KEYS, 60_000.0) | {"std": 0.0}
+    assert data["expected_penalty_relief"] == 0.0
+
+
+def test_a_range_no_paying_share_can_have_exits_2_naming_the_file(capsys, tmp_path):
+    # Every student expected in the band paying nothing: a share in paying bands of 0% has no spread.
+    path = write(tmp_path, banded(rate_low=0.0, rate_high=0.2, expected_band_shares=[1.0, 0.0]))
+    assert main(["simulate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{path}: outcomes[0].rate_high: a range 20.0% wide is impossible for a share of "
+                   "students in paying bands averaging 0.0%: its 10th-to-90th percentile range must be "
+                   "under 0.0% wide"]

@@ -113,3 +113,10 @@ def test_a_range_round_trips():
     saved = deal_to_dict(deal)["outcomes"][0]
     assert (saved["rate_low"], saved["rate_high"]) == (0.4, 0.6)
     assert deal_from_dict(deal_to_dict(deal)) == deal
+
+
+def test_an_impossible_width_names_what_is_drawn():
+    # Around a mean of 0% a Beta has no width at all, so any range is impossible.
+    assert width_problem(0.0, 0.2, "a share of students in paying bands") == (
+        "a range 20.0% wide is impossible for a share of students in paying bands averaging 0.0%: "
+        "its 10th-to-90th percentile range must be under 0.0% wide")

@@ -223,7 +223,9 @@ def test_json_ready_figures():
     result = simulate(one_outcome(), 1_000, seed=0)
     assert isinstance(result, SimulationResult)
     data = result.to_dict()
-    assert set(data) == {"trials", "seed", "total", "provider_earnings", "expected_payments"}
+    assert set(data) == {"trials", "seed", "total", "provider_earnings", "expected_payments",
+                         "expected_penalty_relief"}
+    assert data["expected_penalty_relief"] == 0.0  # no band takes money back
     assert set(data["total"]) == {"mean", "std", "p5", "p25", "p50", "p75", "p95"}
     assert json.loads(json.dumps(data)) == data
 
@@ -279,3 +281,145 @@ def test_nothing_uncertain_until_a_range_enrollment_or_miss_chance_is_set():
                                                       "rate_low": 0.4, "rate_high": 0.6}]))
     assert not nothing_uncertain(make_deal(risk={"students_served_low": 80, "students_served_high": 100}))
     assert not nothing_uncertain(make_deal(risk={"commitments_miss_probability": 0.1}))
+
+
+# ---------------------------------------------------------------- student groups and bands
+
+GROUPS = [{"name": "Students with disabilities", "students": 100, "price_multiplier": 1.5},
+          {"name": "English learners", "students": 200, "price_multiplier": 1.25}]
+GROUP_RATES = {"Students with disabilities": 0.4, "English learners": 0.5, "Other students": 0.6}
+BANDS = [{"min_value": None, "payout": -0.25}, {"min_value": 0, "payout": 0},
+         {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}]
+
+
+def groups_example(**outcome):
+    """The issue's first worked example: $500,000 at 40% is a $200,000 pool on 1,000 students."""
+    growth = {"name": "Growth", "group_expected_rates": GROUP_RATES} | outcome
+    return make_deal(students=1_000, total_cost=500_000, student_groups=GROUPS, outcomes=[growth])
+
+
+def banded_example(**fields):
+    """The issue's second: $250,000 at 40% is $100,000 over 500 students, $200 a student."""
+    growth = {"name": "Growth", "basis": "per_student_banded", "bands": BANDS,
+              "expected_band_shares": [0.1, 0.3, 0.4, 0.2]} | fields.pop("outcome", {})
+    return make_deal(students=500, total_cost=250_000, outcomes=[growth], **fields)
+
+
+def test_zero_spread_pays_the_worked_example_of_groups_in_every_trial():
+    deal = groups_example()
+    result = simulate(deal, 2_000, seed=1)
+    # u = 200,000 / (1.5 x 100 + 1.25 x 200 + 700) = 200,000 / 1,100; achievers 40, 100 and 420
+    # pay u x (1.5 x 40 + 1.25 x 100 + 420) = u x 605 = $110,000, on a $300,000 base.
+    assert result.expected_payments["Growth"] == pytest.approx(110_000, abs=CENT)
+    assert np.allclose(result.totals, 410_000, rtol=0, atol=CENT)
+    assert np.all(result.totals == expected(deal).total)
+
+
+def test_zero_spread_pays_the_worked_example_of_bands_in_every_trial():
+    deal = banded_example()
+    result = simulate(deal, 2_000, seed=1)
+    # $200 x 500 x (0.1 x -0.25 + 0.3 x 0 + 0.4 x 0.5 + 0.2 x 1) = 100,000 x 0.375 = $37,500,
+    # on a $150,000 base.
+    assert result.expected_payments["Growth"] == pytest.approx(37_500, abs=CENT)
+    assert np.allclose(result.totals, 187_500, rtol=0, atol=CENT)
+    assert np.all(result.totals == expected(deal).total)
+
+
+def test_the_groups_overall_rate_is_drawn_around_its_expected_value():
+    deal = groups_example(rate_low=0.46, rate_high=0.66)
+    result = simulate(deal, 60_000, seed=2)
+    # The overall rate d averages 0.1 x 0.4 + 0.2 x 0.5 + 0.7 x 0.6 = 0.56 and the price-weighted
+    # rate is 605 / 1,100 = 0.55 there. Below 0.56 every group's rate is scaled by d / 0.56, so the
+    # price-weighted rate is 0.55 d / 0.56; above it every shortfall is scaled by (1 - d) / 0.44,
+    # so it is 1 - 0.45 (1 - d) / 0.44. With d ~ Beta(a, b) of mean m = 0.56:
+    # E[d; d <= c] = m F(c; a + 1, b) and E[1 - d; d > c] = (1 - m) S(c; a, b + 1).
+    a, b, m, c = *beta_shape(0.56, 0.2), 0.56, 0.56
+    below = 0.55 / 0.56 * m * stats.beta.cdf(c, a + 1, b)
+    above = stats.beta.sf(c, a, b) - 0.45 / 0.44 * (1 - m) * stats.beta.sf(c, a, b + 1)
+    exact = 200_000 * (below + above)
+    standard_error = result.provider_earnings.std / np.sqrt(result.trials)
+    assert abs(result.expected_payments["Growth"] - exact) < 3 * standard_error
+
+
+def test_a_banded_outcome_with_a_range_averages_its_exact_expectation():
+    # $40,000 over 100 students; half below 0 (payout -100%), half from 0 (payout 100%): the
+    # paying share p averages 0.5, drawn from a Beta with a 30%..70% range. The paying band holds
+    # p, the other 1 - p, so the outcome pays 40,000 (p - (1 - p)) = 80,000 (p - 0.5), and with
+    # max_penalty 0 the provider earns max(0, that): 80,000 E[max(p - 0.5, 0)]
+    # = 80,000 (E[p; p > 0.5] - 0.5 P(p > 0.5)) = 80,000 (0.5 S(0.5; a + 1, b) - 0.5 S(0.5; a, b)).
+    bands = [{"min_value": None, "payout": -1.0}, {"min_value": 0, "payout": 1.0}]
+    growth = {"name": "Growth", "basis": "per_student_banded", "bands": bands,
+              "expected_band_shares": [0.5, 0.5], "rate_low": 0.3, "rate_high": 0.7}
+    result = simulate(make_deal(outcomes=[growth]), 60_000, seed=3)
+    a, b = beta_shape(0.5, 0.4)
+    exact = 80_000 * (0.5 * stats.beta.sf(0.5, a + 1, b) - 0.5 * stats.beta.sf(0.5, a, b))
+    standard_error = result.provider_earnings.std / np.sqrt(result.trials)
+    assert standard_error > 0
+    assert abs(result.provider_earnings.mean - exact) < 3 * standard_error
+    # Before the limit the outcome averages 80,000 (0.5 - 0.5) = 0; what the limit gives back
+    # makes up the rest of the earnings.
+    assert abs(result.expected_payments["Growth"]) < 3 * 40_000 * 0.4 / np.sqrt(result.trials)
+    assert result.expected_payments["Growth"] + result.expected_penalty_relief == pytest.approx(
+        result.provider_earnings.mean, abs=CENT)
+    assert np.all(result.earnings >= 0)
+
+
+def test_max_penalty_holds_in_every_trial():
+    bands = [{"min_value": None, "payout": -1.0}, {"min_value": 0, "payout": 1.0}]
+    growth = {"name": "Growth", "basis": "per_student_banded", "bands": bands,
+              "expected_band_shares": [0.5, 0.5], "rate_low": 0.1, "rate_high": 0.9}
+    result = simulate(make_deal(outcomes=[growth], max_penalty=5_000), 20_000, seed=4)
+    # The outcome pays 40,000 (2p - 1), from -$40,000 to $40,000; the $60,000 base less at most
+    # $5,000 taken back is $55,000, which the worst trials reach.
+    assert result.totals.min() == pytest.approx(55_000, abs=CENT)
+    assert np.all(result.totals >= 55_000 - CENT)
+    assert np.all(result.totals <= 100_000 + CENT)
+
+
+@settings(max_examples=25, deadline=None)
+@given(max_penalty=st.floats(0, 50_000), correlation=st.floats(0, 0.95), miss=st.floats(0, 1),
+       fewest=st.integers(0, 500), seed=st.integers(0, 2**32))
+def test_every_trial_of_groups_and_bands_stays_between_the_floor_and_the_contract_value(
+        max_penalty, correlation, miss, fewest, seed):
+    groups = [{"name": "English learners", "students": 200, "price_multiplier": 1.25}]
+    outcomes = [
+        {"name": "Growth", "basis": "per_student_banded", "bands": BANDS, "weight": 0.5,
+         "expected_band_shares": [0.1, 0.3, 0.4, 0.2], "rate_low": 0.4, "rate_high": 0.8,
+         "group_band_shares": {"English learners": [0.3, 0.3, 0.3, 0.1]}},
+        {"name": "Reading", "weight": 0.5, "expected_rate": 0.5, "rate_low": 0.3, "rate_high": 0.7},
+    ]
+    risk = {"correlation": correlation, "commitments_miss_probability": miss,
+            "students_served_low": fewest, "students_served_high": 500}
+    deal = make_deal(students=500, total_cost=250_000, student_groups=groups, outcomes=outcomes,
+                     max_penalty=max_penalty, risk=risk)
+    result = simulate(deal, 500, seed)
+    # A fixed $150,000 base; the $100,000 pool pays at most itself and takes back at most max_penalty.
+    assert np.all(result.totals >= 150_000 - max_penalty - CENT)
+    assert np.all(result.earnings >= -max_penalty - CENT)
+    assert np.all(result.totals <= 250_000 + CENT)
+
+
+def test_the_same_seed_gives_the_same_figures_for_groups_and_bands():
+    deal = banded_example(outcome={"rate_low": 0.5, "rate_high": 0.7},
+                          risk={"correlation": 0.3, "commitments_miss_probability": 0.1})
+    first, again = simulate(deal, 3_000, 21), simulate(deal, 3_000, 21)
+    assert first.to_dict() == again.to_dict()
+    assert np.array_equal(first.totals, again.totals)
+    assert first.to_dict() != simulate(deal, 3_000, 22).to_dict()
+
+
+def test_missing_the_commitments_pays_the_full_contract_value_with_bands():
+    deal = banded_example(outcome={"rate_low": 0.5, "rate_high": 0.7},
+                          risk={"commitments_miss_probability": 1.0})
+    result = simulate(deal, 1_000, seed=8)
+    assert np.allclose(result.totals, 250_000, rtol=0, atol=CENT)  # $150,000 base + $100,000 pool
+
+
+def test_a_range_around_no_paying_students_is_refused_at_its_path():
+    outcome = {"rate_low": 0.0, "rate_high": 0.2, "expected_band_shares": [0.5, 0.5, 0.0, 0.0]}
+    with pytest.raises(DealError) as caught:
+        simulate(banded_example(outcome=outcome), 100, seed=0)
+    # Nobody is in a paying band, so the paying share is certain at 0%: no range fits it.
+    assert [str(p) for p in caught.value.problems] == [
+        "outcomes[0].rate_high: a range 20.0% wide is impossible for a share of students in paying "
+        "bands averaging 0.0%: its 10th-to-90th percentile range must be under 0.0% wide"]
