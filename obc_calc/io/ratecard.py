@@ -2,9 +2,11 @@
 
 The columns are named like the outcome fields of the deal format (name, metric, threshold,
 threshold_value, basis, weight, expected_rate, eligible_students, target_rate, floor_rate, tiers,
-data_source, paid_in_month, rate_low, rate_high); only `name` is required and a blank cell leaves
-the field unset.
-Rates may be written 0.25 or 25%; tiers as obc_calc.io.tiers reads them, such as "20%:50%; 30%:100%".
+data_source, paid_in_month, rate_low, rate_high, group_expected_rates, bands, expected_band_shares,
+group_band_shares); only `name` is required and a blank cell leaves the field unset.
+Rates may be written 0.25 or 25%; tiers, bands, shares and group mappings as obc_calc.io.tiers reads
+them, such as "20%:50%; 30%:100%", "any:-25%, 0:0%, 1.0:50%, 1.5:100%", "10%, 30%, 40%, 20%" and
+"Students with disabilities: 40%; English learners: 50%".
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.limits import MAX_OUTCOMES, MAX_TEXT_CHARS, shown
 from obc_calc.core.model import Deal
 from obc_calc.io.dealfile import deal_from_dict, deal_to_dict
-from obc_calc.io.tiers import parse_number, parse_tiers
+from obc_calc.io.tiers import (
+    parse_bands,
+    parse_group_rates,
+    parse_group_shares,
+    parse_number,
+    parse_shares,
+    parse_tiers,
+)
 from obc_calc.io.user_file import check_size, csv_separator, long_text, read_file, utf8_bytes
 from obc_calc.io.xlsx_reader import Book, find_table, short, table_kind, table_rows
 
@@ -33,8 +42,11 @@ COUNT_FIELDS = ("eligible_students", "paid_in_month")
 FIELDS = (
     "name", "metric", "threshold", "threshold_value", "basis", "weight", "expected_rate",
     "eligible_students", "target_rate", "floor_rate", "tiers", "data_source", "paid_in_month",
-    "rate_low", "rate_high",
+    "rate_low", "rate_high", "group_expected_rates", "bands", "expected_band_shares", "group_band_shares",
 )
+# The fields written in one cell in a syntax of their own (obc_calc.io.tiers), and their readers.
+TEXT_SYNTAX = {"tiers": parse_tiers, "bands": parse_bands, "expected_band_shares": parse_shares,
+               "group_expected_rates": parse_group_rates, "group_band_shares": parse_group_shares}
 
 
 @dataclass
@@ -80,8 +92,8 @@ def parse_field(name: str, value):
         return str(value)
     if name in COUNT_FIELDS:
         return parse_count(value)
-    if name == "tiers":
-        return parse_tiers(value)
+    if name in TEXT_SYNTAX:
+        return TEXT_SYNTAX[name](value)
     return parse_number(value)
 
 
@@ -177,7 +189,7 @@ def _outcome(card: RateCard, columns: dict[int, str], number: int, row: list, pr
             continue
         try:
             outcome[name] = parse_field(name, value)
-        except (ValueError, DealError) as error:  # a DealError from parse_tiers has one problem, no path
+        except (ValueError, DealError) as error:  # a DealError from TEXT_SYNTAX has one problem, no path
             problems.append(Problem(card.where(number, name), str(error)))
     if "name" not in outcome and "name" in columns.values():
         problems.append(Problem(card.where(number, "name"), "every outcome needs a name"))
@@ -211,11 +223,15 @@ def _columns(card: RateCard, header: list, row: int) -> tuple[list[Problem], dic
 def apply_rate_card(deal_dict: dict, outcomes: list[dict]) -> dict:
     """The deal with the rate card's outcomes in place of its own.
 
-    Scenario rates for outcomes the rate card no longer has are dropped; the rest are kept.
+    A scenario's rates (and group rates) are kept for the card's outcomes paid on a rate, and its
+    band shares (and group band shares) for those paid by bands; the rest are dropped.
     """
-    names = {o.get("name") for o in outcomes}
+    banded = {o.get("name") for o in outcomes if "bands" in o}
+    rated = {o.get("name") for o in outcomes} - banded
+    keep = {"rates": rated, "group_rates": rated, "band_shares": banded, "group_band_shares": banded}
     scenarios = [
-        s | {"rates": {k: v for k, v in s.get("rates", {}).items() if k in names}}
+        s | {field: {k: v for k, v in s[field].items() if k in names} for field, names in keep.items()
+             if field in s}
         for s in deal_dict.get("scenarios", [])
     ]
     return deal_dict | {"outcomes": [dict(o) for o in outcomes], "scenarios": scenarios}

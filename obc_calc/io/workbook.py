@@ -20,15 +20,19 @@ from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
-from obc_calc.core.bases import BASES, Refs
+from obc_calc.core.bases import BASES
 from obc_calc.core.flags import deal_flags
-from obc_calc.core.model import DATA_SOURCES, Deal
+from obc_calc.core.model import DATA_SOURCES, Deal, Scenario
+from obc_calc.io.workbook_formulas import floor_formula, payment_formula, performance_formula
+from obc_calc.io.workbook_groups import groups_sheet, rate_card_cells, scenario_inputs, validate_rate_card
 from obc_calc.io.workbook_layout import (
     BASE_BASES,
     COMMITTED,
     COUNT,
     EXPECTED,
+    GROUPS,
     MONEY,
     NO,
     NOTES,
@@ -92,7 +96,7 @@ def _summary(wb: Workbook, ws, lay: Layout) -> None:
               deal.performance_share, deal.base_basis, deal.term.start_year, deal.term.start_month,
               deal.term.months, deal.term.fiscal_year_start_month, deal.term.base_upfront_share,
               deal.risk.correlation, deal.risk.students_served_low, deal.risk.students_served_high,
-              deal.risk.commitments_miss_probability]
+              deal.risk.commitments_miss_probability, deal.max_penalty]
     for i, ((label, name, number_format), value) in enumerate(zip(SUMMARY_INPUTS, values, strict=True)):
         row = SUMMARY_FIRST_INPUT_ROW + i
         put_text(ws, row, 1, label)
@@ -124,7 +128,7 @@ def _summary_figures(wb: Workbook, ws, lay: Layout, top: int) -> None:
         ("Base (maximum)", "=TotalCost-Pool", "BaseMax", False),
         ("Maximum (contract value)", f"=BaseMax+SUM({allocations})", "MaximumCost", True),
         ("Expected cost", f"={expected}", "ExpectedCost", True),
-        ("Floor (base only)", "=BaseMax", "FloorCost", True),
+        ("Floor (nothing achieved)", floor_formula(lay), "FloorCost", True),
         ("Expected savings against the maximum", "=TotalCost-ExpectedCost", None, False),
     ]
     header_row(ws, top, ["Figure", "Amount", "Per pupil (planned students)"])
@@ -146,34 +150,42 @@ def _summary_figures(wb: Workbook, ws, lay: Layout, top: int) -> None:
         put_text(ws, row + 1 + i, 2, flag.message)
 
 
+def _rate_card_row(ws, lay: Layout, j: int) -> None:
+    """One outcome's Rate Card row: its inputs, tiers, groups and bands, allocation and unit price."""
+    outcome, c, r = lay.deal.outcomes[j], lay.rc_col, lay.rc_first + j
+    for i, (_, field) in enumerate(RATE_CARD_INPUTS):
+        value = getattr(outcome, field)
+        if field in ("name", "metric", "threshold", "data_source", "basis"):
+            put_input_text(ws, r, i + 1, value)
+        elif field == "eligible_students" and value is None:
+            put(ws, r, i + 1, "=Students", COUNT, "link")
+        elif field == "paid_in_month" and value is None:
+            put(ws, r, i + 1, "=TermMonths", "0", "link")
+        else:
+            put(ws, r, i + 1, value, RATE_CARD_FORMATS.get(field), "input")
+    for slot in range(1, lay.tier_slots + 1):
+        tier = (outcome.tiers or [])[slot - 1] if slot <= len(outcome.tiers or []) else None
+        start, pays = tier_headers(slot)
+        put(ws, r, lay.rc_headers.index(start) + 1, tier.min_rate if tier else None, RATE, "input")
+        put(ws, r, lay.rc_headers.index(pays) + 1, tier.payout if tier else None, RATE, "input")
+    rate_card_cells(ws, lay, j, r)
+    # As Deal.allocation splits the pool: by weight over the weights' sum, which is 1 only within
+    # a tolerance, so the allocations never add up to more than the pool.
+    weights = f"${c['Weight']}${lay.rc_first}:${c['Weight']}${lay.rc_last}"
+    put(ws, r, lay.rc_headers.index("Allocation") + 1, f"=Pool*{c['Weight']}{r}/SUM({weights})", MONEY)
+    # A unit price: of an achiever, or of a student for a banded outcome (core.groups.unit_price).
+    priced = ",".join(f'{c["Basis"]}{r}="{name}"' for name, b in BASES.items() if b.per_head or b.banded)
+    students = "PricedStudents" if lay.groups else f'{c["Eligible students"]}{r}'
+    put(ws, r, lay.rc_headers.index("Price per achieving student") + 1,
+        f'=IF(OR({priced}),{c["Allocation"]}{r}/{students},"")', MONEY)
+
+
 def _rate_card(ws, lay: Layout) -> None:
     deal = lay.deal
     header_row(ws, 1, lay.rc_headers)
     c = lay.rc_col
-    for j, outcome in enumerate(deal.outcomes):
-        r = lay.rc_first + j
-        for i, (_, field) in enumerate(RATE_CARD_INPUTS):
-            value = getattr(outcome, field)
-            if field in ("name", "metric", "threshold", "data_source", "basis"):
-                put_input_text(ws, r, i + 1, value)
-            elif field == "eligible_students" and value is None:
-                put(ws, r, i + 1, "=Students", COUNT, "link")
-            elif field == "paid_in_month" and value is None:
-                put(ws, r, i + 1, "=TermMonths", "0", "link")
-            else:
-                put(ws, r, i + 1, value, RATE_CARD_FORMATS.get(field), "input")
-        for slot in range(1, lay.tier_slots + 1):
-            tier = (outcome.tiers or [])[slot - 1] if slot <= len(outcome.tiers or []) else None
-            start, pays = tier_headers(slot)
-            put(ws, r, lay.rc_headers.index(start) + 1, tier.min_rate if tier else None, RATE, "input")
-            put(ws, r, lay.rc_headers.index(pays) + 1, tier.payout if tier else None, RATE, "input")
-        # As Deal.allocation splits the pool: by weight over the weights' sum, which is 1 only within
-        # a tolerance, so the allocations never add up to more than the pool.
-        weights = f"${c['Weight']}${lay.rc_first}:${c['Weight']}${lay.rc_last}"
-        put(ws, r, lay.rc_headers.index("Allocation") + 1, f"=Pool*{c['Weight']}{r}/SUM({weights})", MONEY)
-        per_head = ",".join(f'{c["Basis"]}{r}="{name}"' for name, b in BASES.items() if b.per_head)
-        put(ws, r, lay.rc_headers.index("Price per achieving student") + 1,
-            f'=IF(OR({per_head}),{c["Allocation"]}{r}/{c["Eligible students"]}{r},"")', MONEY)
+    for j in range(len(deal.outcomes)):
+        _rate_card_row(ws, lay, j)
     total = lay.rc_total_row
     put_text(ws, total, 1, TOTAL_ROW_LABEL).font = HEADER_FONT
     for header, number_format in (("Weight", RATE), ("Allocation", MONEY)):
@@ -184,6 +196,7 @@ def _rate_card(ws, lay: Layout) -> None:
     rate_columns = [c[h] for h, field in RATE_CARD_INPUTS if field in RATE_FIELDS]
     rate_columns += [c[h] for slot in range(1, lay.tier_slots + 1) for h in tier_headers(slot)]
     validate(ws, " ".join(f"{x}{first}:{x}{last}" for x in rate_columns), "rate")
+    validate_rate_card(ws, lay)
     validate(ws, f"{c['Data source']}{first}:{c['Data source']}{last}", "list", DATA_SOURCES)
     validate(ws, f"{c['Basis']}{first}:{c['Basis']}{last}", "list", tuple(BASES))
     validate(ws, f"{c['Eligible students']}{first}:{c['Eligible students']}{last}", "whole", minimum=1)
@@ -196,66 +209,45 @@ def _rate_card(ws, lay: Layout) -> None:
     ws.freeze_panes = "B2"
 
 
-def payment_formula(lay: Layout, j: int, row: int) -> str:
-    """One outcome's payment in one Scenarios row: each basis's formula from obc_calc.core.bases,
-    chosen by the outcome's Basis cell."""
-    refs = Refs(
-        allocation=lay.rc("Allocation", j), rate=f"{lay.sc_rate[j]}{row}",
-        served=f"(${lay.sc_served}{row}/Students)", target=lay.rc("Target rate", j),
-        floor=lay.rc("Floor rate", j),
-        tiers=tuple((lay.rc(start, j), lay.rc(pays, j))
-                    for start, pays in map(tier_headers, range(1, lay.tier_slots + 1))),
-    )
-    basis_cell = lay.rc("Basis", j)
-    # A basis the table does not know pays #N/A, not some other basis's payment.
-    chosen = "NA()"
-    for record in reversed(BASES.values()):
-        chosen = f'IF({basis_cell}="{record.name}",{record.formula(refs)},{chosen})'
-    return f'=IF(${lay.sc_committed}{row}="{NO}",{refs.allocation},{chosen})'
-
-
-def _scenario_row(ws, lay: Layout, row: int, name: str, rates: dict | None, served, committed) -> None:
+def _scenario_row(ws, lay: Layout, row: int, scenario: Scenario | None) -> None:
+    """One Scenarios row: the scenario's inputs, each outcome's payment and the totals (None: Expected)."""
     deal = lay.deal
-    if rates is None:
-        put_text(ws, row, 1, name)
+    if scenario is None:
+        put_text(ws, row, 1, EXPECTED)
     else:
-        put_input_text(ws, row, 1, name)
-    for j, outcome in enumerate(deal.outcomes):
-        column = 2 + j
-        if rates is not None and outcome.name in rates:
-            put(ws, row, column, rates[outcome.name], RATE, "input")
-        else:
-            style = "derived" if rates is None else "link"
-            put(ws, row, column, f"={lay.rc('Expected rate', j)}", RATE, style)
-        put(ws, row, 4 + len(deal.outcomes) + j, payment_formula(lay, j, row), MONEY)
-    n = len(deal.outcomes)
-    if served is None:
-        put(ws, row, 2 + n, "=Students", COUNT, "derived" if rates is None else "link")
+        put_input_text(ws, row, 1, scenario.name)
+    scenario_inputs(ws, lay, row, scenario)
+    served = column_index_from_string(lay.sc_served)
+    for j in range(len(deal.outcomes)):
+        put(ws, row, served + 2 + j, payment_formula(lay, j, row), MONEY)
+    if scenario is None or scenario.students_served is None:
+        put(ws, row, served, "=Students", COUNT, "derived" if scenario is None else "link")
     else:
-        put(ws, row, 2 + n, served, COUNT, "input")
-    put_text(ws, row, 3 + n, YES if committed else NO)
-    if rates is not None:
-        ws.cell(row, 3 + n).font, ws.cell(row, 3 + n).fill = INPUT_FONT, INPUT_FILL
+        put(ws, row, served, scenario.students_served, COUNT, "input")
+    put_text(ws, row, served + 1, YES if scenario is None or scenario.commitments_met else NO)
+    if scenario is not None:
+        ws.cell(row, served + 1).font, ws.cell(row, served + 1).fill = INPUT_FONT, INPUT_FILL
     base, perf, total = lay.sc_base, lay.sc_perf, lay.sc_total
-    put(ws, row, 4 + 2 * n,
+    column = served + 2 + len(deal.outcomes)
+    put(ws, row, column,
         f'=IF(${lay.sc_committed}{row}="{NO}",BaseMax,'
         f'IF(BaseBasis="per_student",BaseMax/Students*${lay.sc_served}{row},BaseMax))', MONEY)
-    put(ws, row, 5 + 2 * n, f"=SUM({lay.sc_pay[0]}{row}:{lay.sc_pay[-1]}{row})", MONEY)
-    put(ws, row, 6 + 2 * n, f"={base}{row}+{perf}{row}", MONEY)
-    put(ws, row, 7 + 2 * n, f"=TotalCost-{total}{row}", MONEY)
-    put(ws, row, 8 + 2 * n, f'=IF(${lay.sc_served}{row}>0,{total}{row}/${lay.sc_served}{row},"")', MONEY)
+    put(ws, row, column + 1, performance_formula(lay, row), MONEY)
+    put(ws, row, column + 2, f"={base}{row}+{perf}{row}", MONEY)
+    put(ws, row, column + 3, f"=TotalCost-{total}{row}", MONEY)
+    put(ws, row, column + 4, f'=IF(${lay.sc_served}{row}>0,{total}{row}/${lay.sc_served}{row},"")', MONEY)
 
 
 def _scenarios(ws, lay: Layout) -> None:
     deal = lay.deal
     header_row(ws, 1, lay.sc_headers)
-    _scenario_row(ws, lay, 2, EXPECTED, None, None, True)
+    _scenario_row(ws, lay, 2, None)
     for i, scenario in enumerate(deal.scenarios):
-        _scenario_row(ws, lay, 3 + i, scenario.name, scenario.rates, scenario.students_served,
-                      scenario.commitments_met)
+        _scenario_row(ws, lay, 3 + i, scenario)
     if deal.scenarios:
         first, last = 3, lay.sc_last
-        validate(ws, f"{lay.sc_rate[0]}{first}:{lay.sc_rate[-1]}{last}", "rate")
+        inputs = get_column_letter(column_index_from_string(lay.sc_served) - 1)  # rates and shares
+        validate(ws, f"B{first}:{inputs}{last}", "rate")
         validate(ws, f"{lay.sc_served}{first}:{lay.sc_served}{last}", "whole", minimum=0)
         validate(ws, f"{lay.sc_committed}{first}:{lay.sc_committed}{last}", "list", (YES, NO))
     widths = {1: text_width(EXPECTED, *(s.name for s in deal.scenarios), low=14, high=40)}
@@ -269,6 +261,8 @@ def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     lay = Layout(deal)
     wb = Workbook()
     _summary(wb, wb.active, lay)
+    if lay.groups:
+        groups_sheet(wb, wb.create_sheet(GROUPS), lay)
     _rate_card(wb.create_sheet(RATE_CARD), lay)
     _scenarios(wb.create_sheet(SCENARIOS), lay)
     schedule_sheet(wb.create_sheet(SCHEDULE), lay)

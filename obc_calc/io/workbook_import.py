@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from obc_calc.core.errors import DealError, Problem
+from obc_calc.core.groups import OTHER_STUDENTS
 from obc_calc.core.limits import MAX_COLUMNS, MAX_WORKBOOK_CELLS, shown
 from obc_calc.core.model import Deal
 from obc_calc.io.dealfile import deal_from_dict
@@ -39,7 +40,11 @@ from obc_calc.io.workbook import (
     YES,
     tier_headers,
 )
-from obc_calc.io.xlsx_reader import NO_SAVED_VALUE, Book, Formula, short
+from obc_calc.io.workbook_import_groups import ScenarioRow, rate_card_extras, read_groups, scenario_columns
+from obc_calc.io.workbook_import_groups import plain as _plain
+from obc_calc.io.workbook_import_groups import where_at as _where
+from obc_calc.io.workbook_layout import GROUPS, OPTIONAL_SUMMARY_INPUTS
+from obc_calc.io.xlsx_reader import NO_SAVED_VALUE, Book, Formula
 
 SUMMARY_FIELDS = {  # Summary label -> deal field path
     "Deal name": "name", "District": "district", "Provider": "provider", "Program": "program",
@@ -52,18 +57,15 @@ SUMMARY_FIELDS = {  # Summary label -> deal field path
     "Students served, low (simulation)": "risk.students_served_low",
     "Students served, high (simulation)": "risk.students_served_high",
     "Chance commitments are missed (simulation)": "risk.commitments_miss_probability",
+    "Most penalties can take back": "max_penalty",
 }
 COUNT_PATHS = ("students", "term.months", "term.fiscal_year_start_month", "risk.students_served_low",
                "risk.students_served_high")
 NUMBER_PATHS = ("total_cost", "performance_share", "term.base_upfront_share", "risk.correlation",
-                "risk.commitments_miss_probability")
+                "risk.commitments_miss_probability", "max_penalty")
 REQUIRED_OUTCOME_FIELDS = ("name", "basis", "data_source", "weight", "expected_rate")
 # Follow formulas, as the export writes them, mean "not set" (compared without spaces, $ or case).
 FOLLOWS = {"eligible_students": "=STUDENTS", "paid_in_month": "=TERMMONTHS", "students_served": "=STUDENTS"}
-
-
-def _plain(formula: str) -> str:
-    return re.sub(r"[\s$]", "", formula).upper()
 
 
 class _Grid:
@@ -95,6 +97,9 @@ class _Reader:
 
     def reported(self, where: str) -> bool:
         return any(p.path == where for p in self.problems)
+
+    def has_sheet(self, name: str) -> bool:
+        return any(s.title == name for s in self.book.sheets)
 
     def sheet(self, name: str) -> _Grid | None:
         sheet = next((s for s in self.book.sheets if s.title == name), None)
@@ -136,10 +141,6 @@ class _Reader:
             return None
 
 
-def _where(sheet: str, row: int, column: str) -> str:
-    return f"sheet {sheet}, row {row}, column {column}"
-
-
 def _summary(reader: _Reader, ws) -> dict:
     rows = {}
     for row in range(1, ws.max_row + 1):
@@ -150,6 +151,8 @@ def _summary(reader: _Reader, ws) -> dict:
     start = {}
     for label, _, _ in SUMMARY_INPUTS:
         path = SUMMARY_FIELDS[label]
+        if label not in rows and label in OPTIONAL_SUMMARY_INPUTS:
+            continue
         if label not in rows:
             reader.complain(f"sheet {SUMMARY}, column A", f"there is no row labelled {label!r}")
             continue
@@ -177,14 +180,15 @@ def _put(data: dict, path: str, value) -> None:
     data[last] = value
 
 
-def _rate_card(reader: _Reader, ws) -> list[dict]:
+def _rate_card(reader: _Reader, ws, groups: list[str]) -> tuple[list[dict], dict[str, str]]:
+    """The outcomes, and the column letter of each Rate Card header (scenario formulas point at them)."""
     headers = {str(ws.value(1, c)).strip(): c for c in range(1, ws.max_column + 1)
                if not is_blank(ws.value(1, c))}
     missing = [h for h, _ in RATE_CARD_INPUTS if h not in headers]
     for header in missing:
         reader.complain(f"sheet {RATE_CARD}, row 1", f"there is no column {header!r}")
     if missing:
-        return []
+        return [], {}
     slots = 0
     while all(h in headers for h in tier_headers(slots + 1)):
         slots += 1
@@ -193,11 +197,12 @@ def _rate_card(reader: _Reader, ws) -> list[dict]:
         name = ws.value(row, headers["Outcome"])
         if name in (None, "", TOTAL_ROW_LABEL):
             break
-        outcomes.append(_outcome(reader, ws, row, len(outcomes), headers, slots))
+        outcome = _outcome(reader, ws, row, len(outcomes), headers, slots)
+        outcomes.append(outcome | rate_card_extras(reader, ws, row, len(outcomes), headers, groups))
     if not outcomes:
         reader.complain(f"sheet {RATE_CARD}, row 2", "there are no outcomes (the first row is blank)")
     reader.places.setdefault("outcomes", f"sheet {RATE_CARD}, column Weight")
-    return outcomes
+    return outcomes, {h: get_column_letter(c) for h, c in headers.items()}
 
 
 def _outcome(reader: _Reader, ws, row: int, index: int, headers: dict, slots: int) -> dict:
@@ -234,21 +239,14 @@ def _outcome(reader: _Reader, ws, row: int, index: int, headers: dict, slots: in
     return outcome
 
 
-def _scenarios(reader: _Reader, ws, outcome_names: list[str]) -> list[dict]:
+def _scenarios(reader: _Reader, ws, outcomes: list[dict], groups: list[str], rc_letters: dict) -> list[dict]:
     headers = [ws.value(1, c) for c in range(1, ws.max_column + 1)]
     if ws.value(1, 1) != SCENARIO or SERVED not in headers or COMMITTED not in headers:
         reader.complain(f"sheet {SCENARIOS}, row 1",
                         f"the first columns must be {SCENARIO!r}, one per outcome, {SERVED!r}, {COMMITTED!r}")
         return []
     served_col, committed_col = headers.index(SERVED) + 1, headers.index(COMMITTED) + 1
-    rate_cols = {}
-    for c in range(2, served_col):
-        header = ws.value(1, c)
-        if header in outcome_names:
-            rate_cols[c] = header
-        else:
-            reader.complain(_where(SCENARIOS, 1, short(header)),
-                            "no outcome on the Rate Card has this name; rename the column to match one")
+    columns = scenario_columns(reader, ws, served_col, outcomes, groups)
     scenarios = []
     for row in range(2, ws.max_row + 1):
         name = ws.value(row, 1)
@@ -257,14 +255,8 @@ def _scenarios(reader: _Reader, ws, outcome_names: list[str]) -> list[dict]:
         i = len(scenarios)
         where = _where(SCENARIOS, row, SCENARIO)
         reader.places[f"scenarios[{i}].name"] = where
-        scenario = {"name": str(name), "rates": {}}
-        for c, outcome in rate_cols.items():
-            where = _where(SCENARIOS, row, outcome)
-            reader.places[f"scenarios[{i}].rates.{outcome}"] = where
-            value = reader.value(ws, row, c, where, _expected_rate_link(outcome_names.index(outcome)))
-            rate = reader.typed(value, "number", where)
-            if rate is not None:
-                scenario["rates"][outcome] = rate
+        inputs = ScenarioRow(reader, ws, row, i, columns, rc_letters).read(outcomes, groups)
+        scenario = {"name": str(name)} | inputs
         where = _where(SCENARIOS, row, SERVED)
         reader.places[f"scenarios[{i}].students_served"] = where
         value = reader.value(ws, row, served_col, where, FOLLOWS["students_served"])
@@ -274,11 +266,6 @@ def _scenarios(reader: _Reader, ws, outcome_names: list[str]) -> list[dict]:
         scenario["commitments_met"] = _committed(reader, ws, row, committed_col)
         scenarios.append(scenario)
     return scenarios
-
-
-def _expected_rate_link(index: int) -> str:
-    column = get_column_letter([h for h, _ in RATE_CARD_INPUTS].index("Expected rate") + 1)
-    return _plain(f"='{RATE_CARD}'!{column}{2 + index}")
 
 
 def _committed(reader: _Reader, ws, row: int, column: int) -> bool:
@@ -314,14 +301,20 @@ def deal_from_workbook(data: bytes | str | Path, source: str | None = None) -> D
     """The deal in a budget workbook (a path or the file's bytes); DealError names each bad cell."""
     source = source or (str(data) if not isinstance(data, bytes) else "workbook")
     reader = _Reader(Book(data if isinstance(data, bytes) else read_file(data, source), source))
-    sheets = {name: reader.sheet(name) for name in (SUMMARY, RATE_CARD, SCENARIOS, NOTES)}
+    # The Student Groups sheet is there only when the deal has groups.
+    read = (SUMMARY, RATE_CARD, SCENARIOS, NOTES) + ((GROUPS,) if reader.has_sheet(GROUPS) else ())
+    sheets = {name: reader.sheet(name) for name in read}
     if reader.problems:
         raise DealError(reader.problems, source)
     deal = _summary(reader, sheets[SUMMARY])
-    deal["outcomes"] = _rate_card(reader, sheets[RATE_CARD])
+    if GROUPS in sheets:
+        deal["student_groups"] = read_groups(reader, sheets[GROUPS])
+    named = [g["name"] for g in deal.get("student_groups", [])]
+    groups = [*named, OTHER_STUDENTS] if GROUPS in sheets else []
+    deal["outcomes"], rc_letters = _rate_card(reader, sheets[RATE_CARD], groups)
     if not deal["outcomes"]:  # the other sheets are read against the outcomes: nothing more to check
         raise DealError(reader.problems, source)
-    deal["scenarios"] = _scenarios(reader, sheets[SCENARIOS], [o.get("name") for o in deal["outcomes"]])
+    deal["scenarios"] = _scenarios(reader, sheets[SCENARIOS], deal["outcomes"], groups, rc_letters)
     deal["commitments"] = _commitments(reader, sheets[NOTES])
     unreadable = list(reader.problems)
     try:

@@ -41,6 +41,7 @@ SUMMARY_MEANINGS = (
     "Fewest students the simulation may serve (blank: all planned students).",
     "Most students the simulation may serve (blank: all planned students).",
     "Chance the simulation draws a year in which the district misses its commitments.",
+    "The most the outcome payments together may take back (penalties); 0: penalties only offset others.",
 )
 
 def put_text(ws, row: int, column: int, text: str | None):
@@ -87,9 +88,15 @@ def notes_sheet(ws, deal, made_at: datetime) -> None:
         ("Rates at an edge", "A rate exactly at a target or tier start counts as reaching it."),
         ("Commitments", "If the district misses its commitments (Commitments met = No), it pays the full "
                         "contract value: the whole base and every full allocation."),
-        ("Adding outcomes", "To add or remove outcomes or scenarios, change the deal in the app and "
-                            "export again; the formulas cover the outcomes and scenarios the workbook "
+        ("Adding outcomes", "To add or remove outcomes, scenarios, student groups or bands, change the "
+                            "deal in the app and export again; the formulas cover the ones the workbook "
                             "was made with."),
+        ("Student groups", "A per-student outcome pays each group's achievers its price per achieving "
+                           "student times the group's multiplier; other bases read the overall rate. In a "
+                           "scenario, a group's rate follows the outcome's rate when one is typed, else the "
+                           "group's expected rate, until you type a rate for the group."),
+        ("Penalties", "A band with a negative payout takes money back; the performance total never falls "
+                      "below minus the Summary's most penalties can take back."),
     ]
     for i, (label, text) in enumerate(lines):
         put_text(ws, 3 + i, 1, label).font = HEADER_FONT

@@ -35,6 +35,10 @@ FIELD_EXAMPLES = {
     "floor_rate": 0.2,
     "tiers": [{"min_rate": 0.3, "payout": 0.5}, {"min_rate": 0.5, "payout": 0.8},
               {"min_rate": 0.7, "payout": 1.0}],
+    # The issue's bands: a quarter of the price taken back for a decline, half for 1.0, all for 1.5.
+    "bands": [{"min_value": None, "payout": -0.25}, {"min_value": 0, "payout": 0.0},
+              {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}],
+    "expected_band_shares": [0.1, 0.3, 0.4, 0.2],
 }
 # Every edge the examples hold, a rate just inside the tolerance below it (pays as the edge) and one
 # just outside (does not), the ends and a rate between edges.
@@ -43,19 +47,64 @@ EDGE_RATES = sorted({0.0, 0.37, 1.0} | EDGES | {e - RATE_TOLERANCE / 2 for e in 
                     | {e - 2 * RATE_TOLERANCE for e in EDGES})
 
 
+def every_basis_outcomes() -> list[dict]:
+    """One outcome of each basis in the table, with every field the basis reads."""
+    outcomes = [{"name": f"{name} outcome", "basis": name, "weight": 1 / len(BASES), "expected_rate": 0.45}
+                | {field: FIELD_EXAMPLES[field] for field in record.fields}
+                for name, record in BASES.items()]
+    outcomes[-1]["weight"] = 1 - sum(o["weight"] for o in outcomes[:-1])
+    return outcomes
+
+
+def at_rate(outcomes: list[dict], rate: float) -> dict:
+    """A scenario's inputs with every outcome at `rate`: a banded outcome's students split so that
+    `rate` of them are in its two paying bands and the rest in the two below."""
+    banded = [o["name"] for o in outcomes if BASES[o["basis"]].banded]
+    return {"rates": {o["name"]: rate for o in outcomes if o["name"] not in banded},
+            "band_shares": {name: [(1 - rate) / 2, (1 - rate) / 2, rate / 2, rate / 2] for name in banded}}
+
+
 def every_basis_deal():
     """One outcome of each basis in the table, every outcome at each edge rate in turn, one scenario
     serving fewer students and one with the commitments missed."""
-    names = [f"{name} outcome" for name in BASES]
-    outcomes = [{"name": n, "basis": name, "weight": 1 / len(BASES), "expected_rate": 0.45}
-                | {field: FIELD_EXAMPLES[field] for field in record.fields}
-                for n, (name, record) in zip(names, BASES.items(), strict=True)]
-    outcomes[-1]["weight"] = 1 - sum(o["weight"] for o in outcomes[:-1])
-    scenarios = [{"name": f"at {rate!r}", "rates": dict.fromkeys(names, rate)} for rate in EDGE_RATES]
-    scenarios += [{"name": "fewer served", "rates": dict.fromkeys(names, 0.6), "students_served": 70},
-                  {"name": "missed", "rates": dict.fromkeys(names, 0.1), "commitments_met": False}]
+    outcomes = every_basis_outcomes()
+    scenarios = [{"name": f"at {rate!r}"} | at_rate(outcomes, rate) for rate in EDGE_RATES]
+    scenarios += [{"name": "fewer served", "students_served": 70} | at_rate(outcomes, 0.6),
+                  {"name": "missed", "commitments_met": False} | at_rate(outcomes, 0.1)]
     return deal_from_dict({"schema_version": 1, "name": "Every basis", "students": 100,
                            "total_cost": 250_000, "performance_share": 0.4,
+                           "outcomes": outcomes, "scenarios": scenarios})
+
+
+SWD, EL = "Students with disabilities", "English learners"
+
+
+def grouped_deal():
+    """Every basis in a deal with two groups priced higher, rates given at every level of precedence,
+    a banded outcome taking money back, and a max_penalty that stops it."""
+    outcomes = every_basis_outcomes()
+    by_basis = {o["basis"]: o for o in outcomes}
+    by_basis["per_student"]["group_expected_rates"] = {SWD: 0.4, EL: 0.5}
+    by_basis["cohort_threshold"]["group_expected_rates"] = {"Other students": 0.7}
+    by_basis["per_student_banded"]["group_band_shares"] = {SWD: [0.3, 0.3, 0.3, 0.1]}
+    names = {basis: o["name"] for basis, o in by_basis.items()}
+    scenarios = [
+        {"name": "groups given", "rates": {names["cohort_threshold"]: 0.55},
+         "group_rates": {names["per_student"]: {EL: 0.7}, names["linear"]: {SWD: 0.9, "Other students": 0.2}},
+         "group_band_shares": {names["per_student_banded"]: {EL: [0.5, 0.5, 0.0, 0.0]}}},
+        {"name": "overall given"} | at_rate(outcomes, 0.45),
+        {"name": "overall and groups", "group_rates": {names["tiered"]: {EL: 0.75}},
+         "group_band_shares": {names["per_student_banded"]: {SWD: [0.0, 0.0, 0.0, 1.0]}}}
+        | at_rate(outcomes, 0.3),
+        {"name": "all decline", "rates": {n: 0.0 for b, n in names.items() if b != "per_student_banded"},
+         "band_shares": {names["per_student_banded"]: [1.0, 0.0, 0.0, 0.0]}},
+        {"name": "fewer served", "students_served": 600} | at_rate(outcomes, 0.6),
+        {"name": "missed", "commitments_met": False} | at_rate(outcomes, 0.1),
+    ]
+    return deal_from_dict({"schema_version": 1, "name": "Groups and bands", "students": 1000,
+                           "total_cost": 1_000_000, "performance_share": 0.5, "max_penalty": 20_000,
+                           "student_groups": [{"name": SWD, "students": 100, "price_multiplier": 1.5},
+                                              {"name": EL, "students": 200, "price_multiplier": 1.25}],
                            "outcomes": outcomes, "scenarios": scenarios})
 
 
@@ -112,13 +161,13 @@ _BOOKS: dict[str, Evaluated] = {}  # the engine is slow: evaluate each workbook 
 
 def evaluated(name: str, tmp_path_factory) -> Evaluated:
     if name not in _BOOKS:
-        made = {"tricky": tricky_deal, "every_basis": every_basis_deal}
+        made = {"tricky": tricky_deal, "every_basis": every_basis_deal, "grouped": grouped_deal}
         deal = made[name]() if name in made else load_deal(next(p for p in DEALS if p.stem == name))
         _BOOKS[name] = Evaluated(deal, tmp_path_factory.mktemp("wb") / f"{name}.xlsx")
     return _BOOKS[name]
 
 
-@pytest.fixture(scope="module", params=[p.stem for p in DEALS] + ["tricky", "every_basis"])
+@pytest.fixture(scope="module", params=[p.stem for p in DEALS] + ["tricky", "every_basis", "grouped"])
 def book(request, tmp_path_factory) -> Evaluated:
     return evaluated(request.param, tmp_path_factory)
 
@@ -154,8 +203,9 @@ def test_every_scenario_matches_obc_calc(book):
         assert_matches(result, scenario_values(book, 2 + i))
 
 
-def test_the_generated_deal_has_every_basis_of_the_table():
+def test_the_generated_deals_have_every_basis_of_the_table():
     assert [o.basis for o in every_basis_deal().outcomes] == list(BASES)
+    assert [o.basis for o in grouped_deal().outcomes] == list(BASES)
 
 
 def test_a_basis_the_table_does_not_know_pays_not_available(tmp_path_factory):
@@ -173,7 +223,7 @@ def test_summary_figures_match_obc_calc(book):
         "Base (maximum)": (deal.base_max, None),
         "Maximum (contract value)": (report.maximum.total, report.per_pupil(report.maximum)),
         "Expected cost": (report.expected.total, report.per_pupil(report.expected)),
-        "Floor (base only)": (report.floor.total, report.per_pupil(report.floor)),
+        "Floor (nothing achieved)": (report.floor.total, report.per_pupil(report.floor)),
         "Expected savings against the maximum": (report.expected.district_savings, None),
     }
     for label, (amount, per_pupil) in expected_figures.items():
@@ -248,6 +298,8 @@ def test_changed_inputs_match_obc_calc(book):
     changes = {book.key("Summary", f"B{share_row}"): 0.5}
     rates = {}
     for outcome in deal.outcomes:
+        if outcome.bands is not None:
+            continue  # paid by band shares: no rate column
         edge = (outcome.tiers[-1].min_rate if outcome.tiers else outcome.target_rate) or 0.61
         rates[outcome.name] = edge  # a rate exactly at a target or top tier counts as reaching it
         changes[book.key("Scenarios", f"{book.column('Scenarios', outcome.name)}2")] = edge
@@ -262,8 +314,9 @@ def test_changed_inputs_match_obc_calc(book):
 def test_derived_cells_hold_formulas(book):
     wb, deal = book.wb, book.deal
     n = len(deal.outcomes)
+    first = wb["Scenarios"][f"{book.column('Scenarios', deal.outcomes[0].name + ' payment')}1"].column
     for row in range(2, 3 + len(deal.scenarios)):
-        for column in range(4 + n, 9 + 2 * n):  # every payment, Base ... Cost per student served
+        for column in range(first, first + n + 5):  # every payment, Base ... Cost per student served
             assert str(wb["Scenarios"].cell(row, column).value).startswith("="), (row, column)
     for label in ("Performance pool", "Base (maximum)", "Maximum (contract value)", "Expected cost"):
         assert str(wb["Summary"].cell(book.label_row("Summary", label), 2).value).startswith("=")
@@ -277,11 +330,31 @@ def test_derived_cells_hold_formulas(book):
 
 
 def test_scenario_headers_are_outcome_names(book):
+    """An outcome's rate column is headed by its name; each group's by the outcome and group; a banded
+    outcome has a share column per band instead (and per group and band)."""
+    deal = book.deal
     headers = [c.value for c in book.wb["Scenarios"][1]]
-    names = [o.name for o in book.deal.outcomes]
-    assert headers[: 3 + len(names)] == ["Scenario", *names, "Students served", "Commitments met"]
-    assert headers[3 + len(names):] == [f"{m} payment" for m in names] + [
-        "Base", "Performance", "Total", "Savings", "Cost per student served"]
+    groups = [g.name for g in deal.student_groups] + (["Other students"] if deal.student_groups else [])
+    inputs = []
+    for o in deal.outcomes:
+        bands = range(1, len(o.bands) + 1) if o.bands else ()
+        inputs += [f"{o.name}: band {b} share" for b in bands] if bands else [o.name]
+        inputs += ([f"{o.name}: {g}: band {b} share" for g in groups for b in bands] if bands
+                   else [f"{o.name}: {g}" for g in groups])
+    names = [o.name for o in deal.outcomes]
+    assert headers == ["Scenario", *inputs, "Students served", "Commitments met",
+                       *[f"{m} payment" for m in names],
+                       "Base", "Performance", "Total", "Savings", "Cost per student served"]
+
+
+def test_grouped_scenario_headers_spelled_out(tmp_path_factory):
+    headers = [c.value for c in evaluated("grouped", tmp_path_factory).wb["Scenarios"][1]]
+    assert headers[1:5] == ["per_student outcome", f"per_student outcome: {SWD}",
+                            f"per_student outcome: {EL}", "per_student outcome: Other students"]
+    banded = headers.index("per_student_banded outcome: band 1 share")
+    assert headers[banded + 3: banded + 6] == ["per_student_banded outcome: band 4 share",
+                                               f"per_student_banded outcome: {SWD}: band 1 share",
+                                               f"per_student_banded outcome: {SWD}: band 2 share"]
 
 
 def test_user_text_is_stored_as_text():
@@ -339,3 +412,54 @@ def test_allocations_split_the_pool_by_the_weights_sum(tmp_path):
     assert close(book.get("Rate Card", f"{allocation}2"), 3_333_333_000_000.2967)
     maximum_row = book.label_row("Summary", "Maximum (contract value)")
     assert close(book.get("Summary", f"B{maximum_row}"), 9_999_999_999_999.99)
+
+
+def test_issue_worked_example_of_groups_by_hand(tmp_path):
+    """1,000 students, a $200,000 allocation; disabilities 100 x 1.5, English learners 200 x 1.25, so
+    Other students 700 x 1: 1,100 priced students and a unit price of 200,000 / 1,100."""
+    deal = deal_from_dict({
+        "schema_version": 1, "name": "Groups", "students": 1000, "total_cost": 200_000,
+        "performance_share": 1.0,
+        "student_groups": [{"name": SWD, "students": 100, "price_multiplier": 1.5},
+                           {"name": EL, "students": 200, "price_multiplier": 1.25}],
+        "outcomes": [{"name": "Reading", "expected_rate": 0.6, "group_expected_rates": {SWD: 0.4, EL: 0.5}}],
+        "scenarios": [{"name": "Typed", "students_served": 500}],
+    })
+    book = Evaluated(deal, tmp_path / "groups.xlsx")
+    assert book.get("Student Groups", "D2") == 700 and book.get("Student Groups", "B6") == 1100
+    assert close(book.get("Rate Card", f"{book.column('Rate Card', 'Price per achieving student')}2"),
+                 200_000 / 1100)  # $181.82
+    assert close(book.get("Student Groups", "B10"), 200_000 / 1100 * 1.5)  # disabilities: $272.73
+    # 40, 100 and 420 achievers: u x (1.5 x 40 + 1.25 x 100 + 420) = u x 605 = $110,000.
+    assert close(scenario_values(book, 2)["Reading"], 110_000)
+    assert close(scenario_values(book, 3)["Reading"], 110_000 * 500 / 1000)  # half the students served
+    # A rate typed over the scenario's blank Reading cell: every group at 50%, u x 550 = $50,000 for 500.
+    values = book.solve({book.key("Scenarios", f"{book.column('Scenarios', 'Reading')}3"): 0.5})
+    assert close(scenario_values(book, 3, values)["Reading"],
+                 200_000 / 1100 * (1.5 * 50 + 1.25 * 100 + 350) / 2)
+
+
+def test_issue_worked_example_of_bands_by_hand(tmp_path):
+    """$100,000 over 500 students is $200 a student; shares 10%, 30%, 40%, 20% of bands paying -25%, 0%,
+    50% and 100% pay 200 x 500 x (-0.025 + 0 + 0.2 + 0.2) = $37,500; the base is $100,000."""
+    deal = deal_from_dict({
+        "schema_version": 1, "name": "Bands", "students": 500, "total_cost": 200_000,
+        "performance_share": 0.5, "max_penalty": 10_000,
+        "outcomes": [{"name": "MAP growth", "basis": "per_student_banded", "bands": FIELD_EXAMPLES["bands"],
+                      "expected_band_shares": FIELD_EXAMPLES["expected_band_shares"]}],
+        "scenarios": [{"name": "Decline", "band_shares": {"MAP growth": [1.0, 0.0, 0.0, 0.0]}}],
+    })
+    book = Evaluated(deal, tmp_path / "bands.xlsx")
+    assert close(book.get("Rate Card", f"{book.column('Rate Card', 'Price per achieving student')}2"), 200)
+    expected, decline = scenario_values(book, 2), scenario_values(book, 3)
+    assert close(expected["MAP growth"], 37_500) and close(expected["Total"], 137_500)
+    # Everyone declines: 200 x 500 x -0.25 = -$25,000, of which max_penalty lets $10,000 be taken.
+    assert close(decline["MAP growth"], -25_000) and close(decline["Performance"], -10_000)
+    assert close(decline["Total"], 90_000)
+    floor = book.label_row("Summary", "Floor (nothing achieved)")
+    assert close(book.get("Summary", f"B{floor}"), 90_000)
+    # With max_penalty typed down to 0, penalties only offset: the decline pays the base alone.
+    penalty = book.label_row("Summary", "Most penalties can take back")
+    values = book.solve({book.key("Summary", f"B{penalty}"): 0})
+    assert close(scenario_values(book, 3, values)["Total"], 100_000)
+    assert close(book.get("Summary", f"B{floor}", values), 100_000)

@@ -19,6 +19,7 @@ from obc_calc.core.model import BASES, BASIS_FIELDS, RESERVED_OUTCOME_NAMES, RES
 from obc_calc.io.dealfile import deal_from_dict, deal_to_dict, load_deal
 from obc_calc.io.workbook import workbook_bytes
 from obc_calc.io.workbook_import import deal_from_workbook
+from tests.io.test_workbook import EL, SWD, grouped_deal
 
 ROOT = Path(__file__).resolve().parents[2]
 DEALS = sorted((ROOT / "sample_data").glob("*.json")) + [ROOT / "tests" / "data" / "example_deal.json"]
@@ -209,40 +210,106 @@ RESERVED_SCENARIO_KEYS = {name_key(n) for n in RESERVED_SCENARIO_NAMES}
 RATES = st.floats(0.0, 1.0)
 
 
+OTHER = "Other students"
+
+
+@st.composite
+def bands(draw) -> list[dict]:
+    """Two to four bands: values rising (the first may take any value), payouts never falling, the
+    last paying 100%."""
+    n = draw(st.integers(2, 4))
+    starts = sorted(draw(st.lists(st.floats(-5, 5), min_size=n, max_size=n, unique=True)))
+    payouts = sorted(draw(st.lists(st.floats(-1, 1), min_size=n - 1, max_size=n - 1))) + [1.0]
+    # A first band taking money back takes it from any value, or students below it would pay more.
+    any_value = payouts[0] < 0 or draw(st.booleans())
+    first = [{"payout": payouts[0]} if any_value else {"min_value": starts[0], "payout": payouts[0]}]
+    return first + [{"min_value": v, "payout": p} for v, p in zip(starts[1:], payouts[1:], strict=True)]
+
+
+def shares_for(draw, count: int) -> list[float]:
+    return draw(st.lists(st.floats(0.0, 1 / count), min_size=count, max_size=count))
+
+
+@st.composite
+def student_groups(draw) -> list[dict]:
+    names = draw(st.lists(NAMES.map(str.strip).filter(lambda n: name_key(n) != name_key(OTHER)), max_size=2,
+                          unique_by=name_key))
+    return [{"name": n, "students": draw(st.integers(1, 40)), "price_multiplier": draw(st.floats(0.5, 3.0))}
+            for n in names]
+
+
+def some(draw, names: list[str]) -> list[str]:
+    return draw(st.lists(st.sampled_from(names), unique=True)) if names else []
+
+
+def filled(mapping: dict) -> dict:
+    """Without empty inner mappings: they say nothing, and a workbook has no cell for them."""
+    return {k: v for k, v in mapping.items() if v}
+
+
+@st.composite
+def outcome(draw, name: str, count: int, groups: list[str]) -> dict:
+    basis = draw(st.sampled_from(BASES))
+    fields = BASIS_FIELDS[basis]  # the fields each basis reads, so a new basis is covered too
+    found = {"name": name, "basis": basis, "weight": 1 / count, "expected_rate": draw(RATES),
+             "metric": draw(st.text(max_size=8).filter(lambda t: not any(ord(c) < 32 for c in t)))}
+    if "target_rate" in fields:
+        found["target_rate"] = draw(st.floats(0.5, 1.0))
+    if "floor_rate" in fields and draw(st.booleans()):
+        found["floor_rate"] = draw(st.floats(0.0, 0.49))
+    if "tiers" in fields:
+        found["tiers"] = [{"min_rate": 0.1, "payout": 0.5}, {"min_rate": draw(st.floats(0.2, 1.0)),
+                                                            "payout": 1.0}][: draw(st.integers(1, 2))]
+    if "bands" in fields:
+        found["bands"] = draw(bands())
+        n = len(found["bands"])
+        if draw(st.booleans()):
+            found["expected_band_shares"] = shares_for(draw, n)
+        found["group_band_shares"] = {g: shares_for(draw, n) for g in some(draw, groups)}
+    elif groups:
+        found["group_expected_rates"] = {g: draw(RATES) for g in some(draw, groups)}
+    if draw(st.booleans()) and not (groups and basis in ("per_student", "per_student_banded")):
+        found["eligible_students"] = draw(st.integers(1, 100))
+    if draw(st.booleans()):
+        found["paid_in_month"] = draw(st.integers(1, 10))
+    return {k: v for k, v in found.items() if v != {}}
+
+
+@st.composite
+def scenario(draw, name: str, outcomes: list[dict], groups: list[str]) -> dict:
+    rated = [o["name"] for o in outcomes if "bands" not in o]
+    banded = {o["name"]: len(o["bands"]) for o in outcomes if "bands" in o}
+    found = {"name": name, "rates": {o: draw(RATES) for o in some(draw, rated)},
+             "commitments_met": draw(st.booleans()),
+             "band_shares": {o: shares_for(draw, banded[o]) for o in some(draw, list(banded))}}
+    if groups:
+        found["group_rates"] = filled({o: {g: draw(RATES) for g in some(draw, groups)}
+                                       for o in some(draw, rated)})
+        found["group_band_shares"] = filled({o: {g: shares_for(draw, banded[o]) for g in some(draw, groups)}
+                                             for o in some(draw, list(banded))})
+    return {k: v for k, v in found.items() if k in ("name", "rates", "commitments_met") or v}
+
+
 @st.composite
 def deals(draw):
-    """Valid deals of every basis, with any printable text a user might type as a name."""
+    """Valid deals of every basis, with student groups and bands, and any printable text a user might
+    type as a name."""
     names = draw(st.lists(NAMES.filter(lambda n: name_key(n) not in RESERVED_OUTCOME_KEYS), min_size=1,
                           max_size=4, unique_by=name_key))
-    outcomes = []
-    for name in names:
-        basis = draw(st.sampled_from(BASES))
-        fields = BASIS_FIELDS[basis]  # the fields each basis reads, so a new basis is covered too
-        outcome = {"name": name, "basis": basis, "weight": 1 / len(names), "expected_rate": draw(RATES),
-                   "metric": draw(st.text(max_size=8).filter(lambda t: not any(ord(c) < 32 for c in t)))}
-        if "target_rate" in fields:
-            outcome["target_rate"] = draw(st.floats(0.5, 1.0))
-        if "floor_rate" in fields and draw(st.booleans()):
-            outcome["floor_rate"] = draw(st.floats(0.0, 0.49))
-        if "tiers" in fields:
-            outcome["tiers"] = [{"min_rate": 0.1, "payout": 0.5}, {"min_rate": draw(st.floats(0.2, 1.0)),
-                                                                  "payout": 1.0}][: draw(st.integers(1, 2))]
-        if draw(st.booleans()):
-            outcome["eligible_students"] = draw(st.integers(1, 100))
-        if draw(st.booleans()):
-            outcome["paid_in_month"] = draw(st.integers(1, 10))
-        outcomes.append(outcome)
+    names = [n.strip() for n in names]  # as the deal keeps them, so scenario mappings name them so
+    groups = draw(student_groups())
+    group_names = [g["name"] for g in groups] + ([OTHER] if groups else [])
+    outcomes = [draw(outcome(n, len(names), group_names)) for n in names]
     outcomes[-1]["weight"] = 1 - sum(o["weight"] for o in outcomes[:-1])
     scenario_names = draw(st.lists(NAMES.filter(lambda n: name_key(n) not in RESERVED_SCENARIO_KEYS),
                                    max_size=3, unique_by=name_key))
-    scenarios = [{"name": s, "rates": draw(st.dictionaries(st.sampled_from(names), RATES)),
-                  "commitments_met": draw(st.booleans())} for s in scenario_names]
     return deal_from_dict({
         "schema_version": 1, "name": draw(NAMES), "district": draw(NAMES), "students": 100,
         "total_cost": draw(st.floats(1.0, 1e9)), "performance_share": draw(RATES),
         "base_basis": draw(st.sampled_from(["fixed", "per_student"])), "term": {"months": 10},
         "commitments": [{"name": draw(NAMES), "description": draw(NAMES)}],
-        "outcomes": outcomes, "scenarios": scenarios,
+        "student_groups": groups, "max_penalty": draw(st.sampled_from([0.0, 1000.0, 2.5e6])),
+        "outcomes": outcomes, "scenarios": [draw(scenario(s, outcomes, group_names)) for s in scenario_names],
     })
 
 
@@ -257,8 +324,100 @@ def same(a, b) -> bool:
     return a == b
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(deals())
 def test_any_deal_round_trips(deal):
     back = deal_to_dict(deal_from_workbook(workbook_bytes(deal)))
     assert same(back, deal_to_dict(deal)), (back, deal_to_dict(deal))
+
+
+# ---------------------------------------------------------------- student groups and bands
+
+def at(ws, header: str, row: int):
+    """The cell in `row` under `header` (row 1)."""
+    return ws.cell(row, next(c.column for c in ws[1] if c.value == header))
+
+
+def test_edits_to_groups_and_bands_come_back():
+    deal = grouped_deal()  # scenarios from row 3: groups given, overall given, ..., all decline (row 6)
+
+    def change(wb):
+        wb["Student Groups"]["C3"] = 2.0  # English learners' multiplier, was 1.25
+        card, scenarios = wb["Rate Card"], wb["Scenarios"]
+        at(card, f"Expected rate: {EL}", 3).value = 0.35  # cohort: English learners, was following 45%
+        at(card, "Band 2 pays", 6).value = 0.1  # the banded outcome's second band, was 0%
+        at(scenarios, "per_student outcome", 3).value = 0.65  # groups given: the overall rate, was blank
+        at(scenarios, f"linear outcome: {EL}", 6).value = 0.5  # all decline: was following the overall 0%
+        at(scenarios, f"per_student_banded outcome: {SWD}: band 1 share", 3).value = 0.0  # was following
+
+    got = deal_from_workbook(edited(deal, change))
+    assert got.student_groups[1].price_multiplier == 2.0
+    assert got.outcomes[1].group_expected_rates == {"Other students": 0.7, EL: 0.35}
+    assert [b.payout for b in got.outcomes[4].bands] == [-0.25, 0.1, 0.5, 1.0]
+    groups_given, decline = got.scenarios[0], got.scenarios[3]
+    assert groups_given.rates == {"cohort_threshold outcome": 0.55, "per_student outcome": 0.65}
+    assert decline.group_rates == {"linear outcome": {EL: 0.5}}
+    # The typed share completes the list with what the other cells showed: this group's own expected
+    # shares, 30%, 30%, 10% (the scenario gives no overall shares).
+    assert groups_given.group_band_shares["per_student_banded outcome"] == {
+        EL: [0.5, 0.5, 0.0, 0.0], SWD: [0.0, 0.3, 0.3, 0.1]}
+
+
+def test_a_share_typed_over_a_following_cell_completes_the_list():
+    deal = deal_from_dict({
+        "schema_version": 1, "name": "Bands", "students": 500, "total_cost": 200_000,
+        "performance_share": 0.5,
+        "outcomes": [{"name": "Growth", "basis": "per_student_banded",
+                      "expected_band_shares": [0.1, 0.3, 0.4, 0.2],
+                      "bands": [{"payout": -0.25}, {"min_value": 0, "payout": 0.0},
+                                {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}]}],
+        "scenarios": [{"name": "Weaker"}],
+    })
+
+    def change(wb):
+        at(wb["Scenarios"], "Growth: band 3 share", 3).value = 0.1
+
+    # The typed 10% and the expected 10%, 30% and 20% the other cells showed.
+    shares = deal_from_workbook(edited(deal, change)).scenarios[0].band_shares
+    assert shares == {"Growth": [0.1, 0.3, 0.1, 0.2]}
+
+
+def test_a_workbook_made_before_max_penalty_reads_it_as_zero():
+    def change(wb):
+        ws = wb["Summary"]
+        ws.delete_rows(next(c.row for c in ws["A"] if c.value == "Most penalties can take back"))
+
+    assert deal_from_workbook(edited(grouped_deal(), change)).max_penalty == 0
+
+
+def test_group_and_band_problems_name_their_cells():
+    def change(wb):
+        wb["Student Groups"]["B2"] = None  # disabilities: students
+        wb["Student Groups"]["C3"] = "lots"  # English learners: multiplier
+        at(wb["Scenarios"], "per_student_banded outcome: band 2 share", 3).value = 0.5  # one of four
+
+    every = "give a share for every band (0% for none), or leave every band's share blank"
+    lines = problems(edited(grouped_deal(), change))
+    assert lines == [
+        f"deal.xlsx: sheet Student Groups, row 2, column B ({SWD}): this cell is blank; every group needs it",
+        f"deal.xlsx: sheet Student Groups, row 3, column C ({EL}): expected a number, got 'lots'",
+        *[f"deal.xlsx: sheet Scenarios, row 3, column per_student_banded outcome: band {b} share: {every}"
+          for b in (1, 3, 4)],
+    ]
+
+
+def test_the_deals_band_rules_name_the_band_cell():
+    def change(wb):
+        at(wb["Rate Card"], "Band 3 pays", 6).value = -0.5  # falls below band 2's 0%
+
+    assert problems(edited(grouped_deal(), change)) == [
+        "deal.xlsx: sheet Rate Card, row 6, column Band 3 pays: payouts may not fall: -50% is below the "
+        "previous 0%"]
+
+
+def test_groups_over_the_deals_students_named_at_the_groups_row():
+    def change(wb):
+        wb["Student Groups"]["B2"] = 900  # with 200 English learners: 1,100 of 1,000 students
+
+    assert problems(edited(grouped_deal(), change)) == [
+        "deal.xlsx: sheet Student Groups, row 2: the groups hold 1,100 students, more than the deal's 1,000"]

@@ -19,11 +19,13 @@ from obc_calc.core.scenarios import all_scenarios
 from obc_calc.core.schedule import monthly_schedule
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.workbook import SCHEDULE_HEADER_ROW, payment_header, save_workbook
-from tests.io.test_workbook import every_basis_deal
+from tests.io.test_workbook import every_basis_deal, grouped_deal
 
 ROOT = Path(__file__).resolve().parents[2]
 DEALS = sorted((ROOT / "sample_data").glob("*.json")) + [ROOT / "tests" / "data" / "example_deal.json"]
 SOFFICE = shutil.which("soffice")
+# One outcome of every basis; and again with student groups, a penalty band and a max_penalty.
+GENERATED = {"every_basis": every_basis_deal, "grouped": grouped_deal}
 
 if SOFFICE is None:
     if os.environ.get("CI"):
@@ -38,7 +40,8 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("lo")
     for path in DEALS:
         save_workbook(load_deal(path), folder / f"{path.stem}.xlsx")
-    save_workbook(every_basis_deal(), folder / "every_basis.xlsx")
+    for name, deal in GENERATED.items():
+        save_workbook(deal(), folder / f"{name}.xlsx")
     out = folder / "out"
     profile = folder / "profile"  # a private profile: no first-start dialogs, no clash with other runs
     subprocess.run(
@@ -46,7 +49,7 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
          "--outdir", str(out), *sorted(str(p) for p in folder.glob("*.xlsx"))],
         check=True, capture_output=True, timeout=300,
     )
-    return {path.stem: out / f"{path.stem}.xlsx" for path in [*DEALS, Path("every_basis")]}
+    return {path.stem: out / f"{path.stem}.xlsx" for path in [*DEALS, *map(Path, GENERATED)]}
 
 
 def column_of(ws, header: str, row: int) -> int:
@@ -66,12 +69,15 @@ def test_a_spreadsheet_program_recalculates_to_obc_calcs_figures(recalculated, p
     for i, result in enumerate(all_scenarios(deal)):
         assert scenarios.cell(2 + i, 1).value == result.name
         assert scenarios.cell(2 + i, total).value == pytest.approx(result.total, abs=0.005)
+    floor = {c.value: c.row for c in wb["Summary"]["A"] if c.value}["Floor (nothing achieved)"]
+    assert wb["Summary"].cell(floor, 2).value == pytest.approx(deal_report(deal).floor.total, abs=0.005)
 
     summary = wb["Summary"]
     rows = {c.value: c.row for c in summary["A"] if c.value}
     report = deal_report(deal)
     assert summary.cell(rows["Expected cost"], 2).value == pytest.approx(report.expected.total, abs=0.005)
-    assert summary.cell(rows["Floor (base only)"], 2).value == pytest.approx(report.floor.total, abs=0.005)
+    floor = summary.cell(rows["Floor (nothing achieved)"], 2).value
+    assert floor == pytest.approx(report.floor.total, abs=0.005)
 
     schedule = wb["Schedule"]
     month_total = column_of(schedule, "Total", SCHEDULE_HEADER_ROW)
@@ -80,9 +86,14 @@ def test_a_spreadsheet_program_recalculates_to_obc_calcs_figures(recalculated, p
     assert got == pytest.approx(want, abs=0.005)
 
 
-def test_every_basis_of_the_table_recalculates_to_the_core_at_every_edge(recalculated):
-    deal = every_basis_deal()
-    scenarios = load_workbook(recalculated["every_basis"], data_only=True)["Scenarios"]
+@pytest.mark.parametrize("name", GENERATED)
+def test_every_basis_of_the_table_recalculates_to_the_core_at_every_edge(recalculated, name):
+    deal = GENERATED[name]()
+    wb = load_workbook(recalculated[name], data_only=True)
+    errors = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("#")]
+    assert errors == []
+    scenarios = wb["Scenarios"]
     columns = {o.name: column_of(scenarios, payment_header(o.name), 1) for o in deal.outcomes}
     total = column_of(scenarios, "Total", 1)
     for i, result in enumerate(all_scenarios(deal)):
@@ -90,3 +101,5 @@ def test_every_basis_of_the_table_recalculates_to_the_core_at_every_edge(recalcu
         for line in result.outcomes:
             assert scenarios.cell(2 + i, columns[line.name]).value == pytest.approx(line.payment, abs=0.005)
         assert scenarios.cell(2 + i, total).value == pytest.approx(result.total, abs=0.005)
+    floor = {c.value: c.row for c in wb["Summary"]["A"] if c.value}["Floor (nothing achieved)"]
+    assert wb["Summary"].cell(floor, 2).value == pytest.approx(deal_report(deal).floor.total, abs=0.005)
