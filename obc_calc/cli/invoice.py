@@ -42,7 +42,8 @@ def column_map(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         column, sign, role = pair.partition("=")
         if not sign or not column.strip() or not role.strip():
-            problems.append(Problem("--map", f"{pair!r} is not COLUMN=OUTCOME (or COLUMN=student_id/served)"))
+            wanted = "COLUMN=OUTCOME (or COLUMN=student_id/served/group)"
+            problems.append(Problem("--map", f"{pair!r} is not {wanted}"))
         else:
             columns[column.strip()] = role.strip()
     if problems:
@@ -73,7 +74,8 @@ def add_command(commands) -> None:
     command.add_argument("--min-sessions", type=minimum, metavar="N",
                          help="the served column counts sessions; N or more counts as served")
     command.add_argument("--map", action="append", default=[], metavar="COLUMN=OUTCOME",
-                         help="read COLUMN as an outcome (or as student_id or served); repeat as needed")
+                         help="read COLUMN as an outcome (or as student_id, served or group); "
+                              "repeat as needed")
     command.add_argument("--commitments-missed", action="store_true",
                          help="the district missed its commitments: the full contract value is due")
     command.add_argument("--xlsx", metavar="OUT.xlsx", help="also write the invoice as an Excel workbook")

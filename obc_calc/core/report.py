@@ -115,6 +115,8 @@ def invoice_to_dict(invoice: Invoice) -> dict:
         "commitments_met": invoice.commitments_met,
         "base_due": invoice.base_due,
         "outcomes": [_line_to_dict(line) for line in invoice.outcomes],
+        "max_penalty": invoice.max_penalty,
+        "penalty_relief": invoice.penalty_relief,
         "performance_due": invoice.performance_due,
         "total_due": invoice.total_due,
         "excluded": [_excluded_to_dict(line) for line in invoice.outcomes],
@@ -133,7 +135,28 @@ def _line_to_dict(line: OutcomeLine) -> dict:
         "price": None if line.price is None else excel_number(line.price),
         "allocation": cents(line.allocation),
         "payment": line.payment,
-    }
+    } | _detail_to_dict(line)
+
+
+def _detail_to_dict(line: OutcomeLine) -> dict:
+    """Each group's and each band's counts and payments, for the outcomes that pay student by student."""
+    detail = {}
+    if line.groups:
+        detail["groups"] = [
+            {"name": g.name, "students": g.students, "multiplier": g.multiplier,
+             "price": excel_number(g.price), "served": g.served, "achievers": g.achievers,
+             "payment": g.payment}
+            for g in line.groups
+        ]
+    if line.bands:
+        names = [g.name for g in line.groups]
+        detail["bands"] = [
+            {"band": b.label, "min_value": b.min_value, "payout": b.payout, "students": b.students,
+             "by_group": dict(zip(names, b.by_group, strict=True)), "payment": b.payment}
+            for b in line.bands
+        ]
+        detail["below_first_band"] = line.below
+    return detail
 
 
 def _excluded_to_dict(line: OutcomeLine) -> dict:
@@ -158,19 +181,43 @@ def _excluded_reason(line: OutcomeLine) -> str:
 
 
 def invoice_table(invoice: Invoice) -> pd.DataFrame:
-    """The invoice's lines as a table: each outcome, then the base and the total due."""
-    rows = [
-        {
+    """The invoice's lines as a table: each outcome (then its groups and bands, when it pays student by
+    student), the penalty relief when there is one, the base and the total due."""
+    rows = []
+    for line in invoice.outcomes:
+        rows.append({
             "Line": line.name, "Eligible": line.eligible, "Achievers": line.achievers, "Rate": line.rate,
             "Threshold": line.threshold, "Missing": line.missing, "Left out": line.not_served + line.left_out,
             "Price": line.price, "Amount": line.payment,
-        }
-        for line in invoice.outcomes
-    ]
+        })
+        rows += _detail_rows(line)
+    if invoice.penalty_relief:
+        rows.append({"Line": "Penalty relief", "Amount": invoice.penalty_relief})
     rows.append({"Line": "Base", "Eligible": invoice.students_served, "Amount": invoice.base_due})
     rows.append({"Line": "Total due", "Amount": invoice.total_due})
-    return pd.DataFrame(rows, columns=["Line", "Eligible", "Achievers", "Rate", "Threshold", "Missing",
-                                       "Left out", "Price", "Amount"])
+    by_part = any(line.groups or line.bands for line in invoice.outcomes)
+    detail = ["Group", "Band", "Payout"] if by_part else []
+    return pd.DataFrame(rows, columns=["Line", *detail, "Eligible", "Achievers", "Rate", "Threshold",
+                                       "Missing", "Left out", "Price", "Amount"])
+
+
+def _can_be_below(line: OutcomeLine) -> bool:
+    """A value can fall below the first band only when that band starts at a value."""
+    return bool(line.bands) and line.bands[0].min_value is not None
+
+
+def _detail_rows(line: OutcomeLine) -> list[dict]:
+    """A group's row counts its served students and achievers; a band's, the students in it."""
+    rows = [{"Line": line.name, "Group": g.name, "Eligible": g.served, "Achievers": g.achievers,
+             "Price": g.price, "Amount": g.payment} for g in line.groups]
+    one_price = line.price if not line.groups else None  # with groups a band's price differs by group
+    rows += [{"Line": line.name, "Band": b.label, "Payout": b.payout, "Eligible": b.students,
+              "Price": None if one_price is None else one_price * b.payout, "Amount": b.payment}
+             for b in line.bands]
+    if _can_be_below(line):
+        rows.append({"Line": line.name, "Band": "below the first band", "Payout": 0.0, "Eligible": line.below,
+                     "Amount": 0.0})
+    return rows
 
 
 def invoice_text(invoice: Invoice) -> str:
@@ -187,6 +234,15 @@ def invoice_text(invoice: Invoice) -> str:
     for line in invoice.outcomes:
         rows.append([line.name, f"{line.eligible:,}", f"{line.achievers:,}", percent(line.rate),
                      line.threshold, unit_price(line.price), money(line.payment)])
+        rows += [[f"  {g.name} (x{g.multiplier:g})", f"{g.served:,}", f"{g.achievers:,}", "", "",
+                  unit_price(g.price), money(g.payment)] for g in line.groups]
+        rows += [[f"  band {b.label}", f"{b.students:,}", "", "", f"pays {percent(b.payout, 0)}", "",
+                  money(b.payment)] for b in line.bands]
+        if _can_be_below(line):
+            rows.append(["  below the first band", f"{line.below:,}", "", "", "pays nothing", "", money(0.0)])
+    if invoice.penalty_relief:
+        rows.append(["Penalty relief", "", "", "", f"limit {money(invoice.max_penalty)}", "",
+                     money(invoice.penalty_relief)])
     rows += [["Base", "", "", "", "", "", money(invoice.base_due)],
              ["Total due", "", "", "", "", "", money(invoice.total_due)]]
     lines += text_table(rows)

@@ -1,9 +1,12 @@
 """Settle-up: from checked student-level results to the invoice due for a period.
 
-Counting is ours. A per-student outcome pays its price for each achiever counted, since an invoice
-that says "12 achievers" must pay for 12; the other bases and the base are the scenarios' rules,
-priced by `evaluate` at the measured rates (docs/settle-up.md says why). Each line is rounded to
-the cent, half up as Excel's ROUND does, and the totals add the rounded lines, as invoices do.
+Counting is ours. A per-student outcome pays each achiever counted the price of the student's
+group, and a banded one pays each student counted the price times the payout of the student's band
+(obc_calc.core.settle_groups), since an invoice that says "12 achievers" must pay for 12; the other
+bases pay on the measured rate by the basis rules, and the base by the scenarios' rule
+(docs/settle-up.md says why). Each line is rounded to the cent, half up as Excel's ROUND does, and
+the totals add the rounded lines, as invoices do. Penalties together never take back more than the
+deal's max_penalty: the rest is relieved on a line of its own.
 
 The invoice's views (JSON, text, table) are in obc_calc.core.report; its CSV in obc_calc.io.invoice_csv.
 """
@@ -19,13 +22,24 @@ import numpy as np
 
 from obc_calc.core.bases import BASES
 from obc_calc.core.errors import DealError, Problem
+from obc_calc.core.groups import OTHER_STUDENTS, unit_price
 from obc_calc.core.limits import MAX_NAME_CHARS, has_control_characters, shown, terminal_safe
-from obc_calc.core.model import Deal, Outcome, Scenario
-from obc_calc.core.money import cents, cents_down, excel_number
-from obc_calc.core.scenarios import ScenarioResult, evaluate
+from obc_calc.core.model import Deal, Outcome
+from obc_calc.core.money import cents, cents_down, excel_number, money
+from obc_calc.core.scenarios import base_due
+from obc_calc.core.settle_groups import (
+    BandLine,
+    Detail,
+    GroupLine,
+    banded_detail,
+    per_student_detail,
+    prices_groups,
+)
 
 if TYPE_CHECKING:  # read by obc_calc.io.results_file; core imports no file format
     from obc_calc.io.results_file import ResultsTable
+
+GROUP = "group"  # the results file's column of student groups (obc_calc.io.results_file reads it)
 
 MISSING_RULES = ("excluded", "not_achieved")
 
@@ -51,8 +65,11 @@ class OutcomeLine:
     eligible: int  # students the rate counts
     achievers: int
     rate: float
-    price: float | None  # per achiever, per-student outcomes only: see price_per_achiever
+    price: float | None  # per achiever (per student, banded) at multiplier 1: see price_per_achiever
     payment: float  # to the cent
+    groups: tuple[GroupLine, ...] = ()  # per-student and banded outcomes of a deal with groups
+    bands: tuple[BandLine, ...] = ()  # banded outcomes
+    below: int = 0  # banded: served students with a value below the first band (they pay nothing)
 
     @property
     def counted_not_achieved(self) -> int:
@@ -75,10 +92,12 @@ class Invoice:
     base_due: float  # to the cent
     outcomes: tuple[OutcomeLine, ...]
     notes: tuple[str, ...]
+    max_penalty: float = 0.0  # the most the outcome payments together may take back
+    penalty_relief: float = 0.0  # to the cent: added back so that they take back no more
 
     @property
     def performance_due(self) -> float:
-        return cents(sum(line.payment for line in self.outcomes))
+        return cents(sum(line.payment for line in self.outcomes) + self.penalty_relief)
 
     @property
     def total_due(self) -> float:
@@ -86,11 +105,11 @@ class Invoice:
 
 
 def price_per_achiever(deal: Deal, outcome: Outcome) -> float | None:
-    """What a per-student outcome pays for one achiever: its allocation over the students the deal
-    lists as eligible for it. None for the other bases, which pay on the rate, not per head."""
-    if not BASES[outcome.basis].per_head:
-        return None
-    return deal.allocation(outcome) / deal.eligible(outcome)
+    """What a per-student outcome pays for one achiever (a banded one, for one student at a payout of
+    100%): its allocation over the students the deal lists as eligible for it, or over Σ multiplier ×
+    students with groups (the price at multiplier 1). None for the bases that pay on the rate."""
+    record = BASES[outcome.basis]
+    return unit_price(deal, outcome) if record.per_head or record.banded else None
 
 
 def period_problem(period: str) -> str | None:
@@ -123,17 +142,10 @@ def settle(deal: Deal, results: ResultsTable, options: SettleOptions | None = No
             f"{n_served:,} students are marked served, more than the {deal.students:,} the deal covers; "
             "check the file, or amend the deal's number of students",
         )], results.source)
-    counts = [_count(outcome, results, options.missing) for outcome in deal.outcomes]
-    rates = {o.name: (a / e if e else 0.0) for o, (_, a, e) in zip(deal.outcomes, counts, strict=True)}
-    scenario = Scenario(
-        name=options.period.strip() or "Settle-up", rates=rates, students_served=n_served,
-        commitments_met=options.commitments_met,
-    )
-    priced = evaluate(deal, scenario)
-    lines = tuple(
-        _line(deal, outcome, priced, options.missing, len(results) - n_served, (missing, achievers, eligible))
-        for outcome, (missing, achievers, eligible) in zip(deal.outcomes, counts, strict=True)
-    )
+    if (priced := prices_groups(deal)) and results.groups is None:
+        raise DealError([Problem(f"column {GROUP}", missing_group_column(priced))], results.source)
+    lines = tuple(_line(deal, outcome, results, options, n_served) for outcome in deal.outcomes)
+    earned = sum(line.payment for line in lines)
     return Invoice(
         deal_name=deal.name,
         district=deal.district,
@@ -146,53 +158,80 @@ def settle(deal: Deal, results: ResultsTable, options: SettleOptions | None = No
         min_sessions=results.min_sessions,
         missing_rule=options.missing,
         commitments_met=options.commitments_met,
-        base_due=cents(priced.base),
+        base_due=cents(base_due(deal, n_served) if options.commitments_met else deal.base_max),
         outcomes=lines,
         notes=tuple(_notes(deal, results, lines, options)),
+        max_penalty=deal.max_penalty,
+        penalty_relief=cents(max(0.0, -deal.max_penalty - earned)),
     )
 
 
-def _count(outcome: Outcome, results: ResultsTable, rule: str) -> tuple[int, int, int]:
-    """(served students with no value, achievers, students the rate counts)."""
+def missing_group_column(outcomes: list[str]) -> str:
+    """Why a results file needs a group column: paying every student at multiplier 1 would be wrong."""
+    named = " and ".join([", ".join(outcomes[:-1]), outcomes[-1]] if len(outcomes) > 1 else outcomes)
+    return (f"there is no such column, and the deal prices student groups apart for {named}; "
+            f"add a {GROUP} column naming each student's group (blank for {OTHER_STUDENTS}), "
+            f"or map one to {GROUP}")
+
+
+def _line(deal: Deal, outcome: Outcome, results: ResultsTable, options: SettleOptions, n_served: int,
+          ) -> OutcomeLine:
     values = results.values[outcome.name].to_numpy()
     served = results.served
     missing = int((served & np.isnan(values)).sum())
+    left_out = missing if options.missing == "excluded" else 0
+    eligible = n_served - left_out
+    record = BASES[outcome.basis]
+    detail = _detail(deal, outcome, results, values)
+    rate = detail.achievers / eligible if eligible else 0.0
+    allocation = deal.allocation(outcome)
+    if not options.commitments_met:
+        payment = allocation  # the district broke its side: the full contract value is due
+    elif record.per_head or record.banded:
+        # More students than the deal lists as eligible cannot pay more than the allocation.
+        payment = min(allocation, detail.earned)
+    else:
+        payment = float(record.pay(outcome, allocation, rate, n_served / deal.students))
+    return OutcomeLine(
+        name=outcome.name,
+        basis=outcome.basis,
+        threshold=_threshold(outcome),
+        threshold_value=outcome.threshold_value,
+        allocation=allocation,
+        not_served=len(results) - n_served,
+        missing=missing,
+        left_out=left_out,
+        eligible=eligible,
+        achievers=detail.achievers,
+        rate=rate,
+        price=price_per_achiever(deal, outcome),
+        # Cut, not rounded, at the allocation: capped lines then never add up past the pool.
+        payment=min(cents(payment), cents_down(allocation)),
+        groups=detail.groups,
+        bands=detail.bands,
+        below=detail.below,
+    )
+
+
+def _detail(deal: Deal, outcome: Outcome, results: ResultsTable, values: np.ndarray) -> Detail:
+    served = results.served
+    if BASES[outcome.basis].banded:
+        return banded_detail(deal, outcome, served, values, results.groups)
     if outcome.threshold_value is None:
         achieved = values == 1.0
     else:
         achieved = values >= excel_number(outcome.threshold_value)  # NaN compares False
-    achievers = int((served & achieved).sum())
-    eligible = int(served.sum()) - (missing if rule == "excluded" else 0)
-    return missing, achievers, eligible
+    if BASES[outcome.basis].per_head:
+        return per_student_detail(deal, outcome, served, achieved, results.groups)
+    return Detail(int((served & achieved).sum()), 0.0)
 
 
-def _line(deal: Deal, outcome: Outcome, priced: ScenarioResult, rule: str, not_served: int,
-          counts: tuple[int, int, int]) -> OutcomeLine:
-    missing, achievers, eligible = counts
-    priced_line = next(line for line in priced.outcomes if line.name == outcome.name)
-    measured = outcome.threshold_value is not None
-    allocation = deal.allocation(outcome)
-    price = price_per_achiever(deal, outcome)
-    payment = priced_line.payment  # the full allocation when the district missed its commitments
-    if price is not None and priced.commitments_met:
-        # More achievers than the deal lists as eligible cannot pay more than the allocation.
-        payment = min(allocation, price * achievers)
-    return OutcomeLine(
-        name=outcome.name,
-        basis=outcome.basis,
-        threshold=f"value >= {outcome.threshold_value:g}" if measured else "achieved (flag 1)",
-        threshold_value=outcome.threshold_value,
-        allocation=allocation,
-        not_served=not_served,
-        missing=missing,
-        left_out=missing if rule == "excluded" else 0,
-        eligible=eligible,
-        achievers=achievers,
-        rate=priced_line.rate,
-        price=price,
-        # Cut, not rounded, at the allocation: capped lines then never add up past the pool.
-        payment=min(cents(payment), cents_down(allocation)),
-    )
+def _threshold(outcome: Outcome) -> str:
+    if outcome.bands is not None:
+        return f"band of the value ({len(outcome.bands)} bands)"
+    if outcome.threshold_value is None:
+        return "achieved (flag 1)"
+    return f"value >= {outcome.threshold_value:g}"
 
 
 def students(count: int, noun: str = "student") -> str:
@@ -212,6 +251,11 @@ def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], op
                      f"they count for no outcome{base}.")
     for line in lines:
         notes += _outcome_notes(deal, line)
+    notes += _group_notes(deal, lines)
+    earned = sum(line.payment for line in lines)
+    if earned < -deal.max_penalty:
+        notes.append(f"Penalties would take back {money(-earned)}, more than the deal's max_penalty of "
+                     f"{money(deal.max_penalty)}: {money(-earned - deal.max_penalty)} is relieved.")
     if not options.commitments_met:
         notes.append("The district missed its commitments: the full contract value is due, "
                      "whatever the results.")
@@ -221,17 +265,25 @@ def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], op
 def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
     notes = []
     if line.left_out:
-        stands = (f"it pays for the {students(line.achievers, 'achiever')} counted, not for them"
-                  if line.price is not None else f"the rate of the {line.eligible:,} counted stands for them")
+        if line.bands:
+            stands = "it pays the students counted by their bands, and nothing for them"
+        elif line.price is not None:
+            stands = f"it pays for the {students(line.achievers, 'achiever')} counted, not for them"
+        else:
+            stands = f"the rate of the {line.eligible:,} counted stands for them"
         notes.append(
             f"{line.name}: {students(line.left_out, 'served student')} with no value left out of its rate "
             f"(rule: excluded); {stands}."
         )
     if line.counted_not_achieved:
+        unpaid = "; they are in no band and pay nothing" if line.bands else ""
         notes.append(
             f"{line.name}: {students(line.counted_not_achieved, 'served student')} with no value counted as "
-            "not achieving it (rule: not_achieved)."
+            f"not achieving it (rule: not_achieved){unpaid}."
         )
+    if line.below:
+        notes.append(f"{line.name}: {students(line.below, 'served student')} below the first band; "
+                     "they pay nothing.")
     if line.eligible == 0:
         notes.append(f"{line.name}: no served student could be counted, so its rate is 0% and it pays "
                      "nothing on results.")
@@ -242,3 +294,14 @@ def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
             "eligible; the payment still cannot pass its allocation."
         )
     return notes
+
+
+def _group_notes(deal: Deal, lines: tuple[OutcomeLine, ...]) -> list[str]:
+    """A group with more served students in the file than the deal lists: its price is still the
+    deal's, and the line still cannot pass its allocation."""
+    line = next((line for line in lines if line.groups), None)
+    if line is None:
+        return []
+    return [f"{group.name}: {group.served:,} served students in the file, more than the {group.students:,} "
+            "the deal lists in the group; each is paid the group's price, up to the allocation."
+            for group in line.groups if group.served > group.students]

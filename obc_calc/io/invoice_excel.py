@@ -25,22 +25,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from obc_calc.core.bases import BASES, Refs
+from obc_calc.core.groups import groups
 from obc_calc.core.limits import FORMULA_STARTS
 from obc_calc.core.model import Deal, Outcome
 from obc_calc.core.money import excel_number
 from obc_calc.core.settle import Invoice
+from obc_calc.io import invoice_excel_detail as detail
+from obc_calc.io.invoice_excel_detail import BOLD, MONEY, PERCENT, PRICE
 from obc_calc.io.results_file import ResultsTable
 
-MONEY = '"$"#,##0.00'
-PRICE = '"$"#,##0.00##'  # a price over a head count is often not whole cents: show up to 4 places
-PERCENT = "0.0%"
-BOLD = Font(bold=True)
 STUDENTS = "Students"
 
 # Input cells on the Invoice sheet (column B), referred to by the formulas below.
 ROW = {
     "students": 10, "total_cost": 11, "share": 12, "pool": 13, "base_max": 14, "base_basis": 15,
     "commitments": 16, "missing": 17, "min_sessions": 18, "in_file": 20, "served": 21,
+    "max_penalty": 22,  # written only for a deal with a penalty band
 }
 B = {name: f"$B${row}" for name, row in ROW.items()}
 OUTCOME_HEADER_ROW = 23
@@ -98,6 +98,9 @@ class _Sheet:
         self.cells[row, column_index_from_string(letter)] = cell
         return cell
 
+    def formula(self, ref: str, text: str, number_format: str | None = None) -> Cell:
+        return self.put(ref, _Formula(text), number_format)
+
     def write(self) -> None:
         last_row = max(row for row, _ in self.cells)
         last_column = max(column for _, column in self.cells)
@@ -114,12 +117,20 @@ def _write_students(sheet, deal: Deal, results: ResultsTable) -> int:
     sheet.freeze_panes = "A2"
     served_header = "Sessions attended" if results.sessions is not None else "Served (1 = yes)"
     names = ["Student ID", served_header] + [o.name for o in deal.outcomes]
+    names += ["Group", "Group no."] if results.groups is not None else []
     header = [text_cell(sheet, name) for name in names]
     for cell in header:
         cell.font = BOLD
     sheet.append(header)
     served = results.sessions if results.sessions is not None else results.served.astype(int)
     columns = [_cells(served)] + [_cells(results.values[o.name].to_numpy()) for o in deal.outcomes]
+    if results.groups is not None:
+        # A name that starts like a formula is written as a text cell, as the ids are.
+        members = [g.name for g in groups(deal)]
+        careful = [name.startswith(FORMULA_STARTS) for name in members]
+        codes = results.groups.tolist()
+        columns += [[text_cell(sheet, members[c]) if careful[c] else members[c] for c in codes],
+                    (results.groups + 1).tolist()]
     ids = results.student_ids
     # Ids are text: one that starts like a formula must not run as one, and one holding a character
     # a workbook cannot store must not stop the workbook being written.
@@ -162,11 +173,23 @@ def _write_invoice(sheet: _Sheet, deal: Deal, invoice: Invoice, results: Results
     for letter, name in zip(COL.values(), OUTCOME_COLUMNS, strict=True):
         sheet.put(f"{letter}{OUTCOME_HEADER_ROW}", name).font = BOLD
     weights = f"${COL['Weight']}${first}:${COL['Weight']}${last}"
-    for index, outcome in enumerate(deal.outcomes):
-        values_range = _students_range(index + 3, last_row)
-        _write_outcome(sheet, first + index, outcome, served_test, (values_range, weights))
-    _write_totals(sheet, first, last)
-    _write_notes(sheet, invoice, last + 6)
+    place = detail.Place(
+        served_test,
+        values={o.name: _students_range(i + 3, last_row) for i, o in enumerate(deal.outcomes)},
+        rows={o.name: first + i for i, o in enumerate(deal.outcomes)},
+        # The group numbers follow the outcomes and the group names on the Students sheet.
+        group_numbers=None if results.groups is None else _students_range(len(deal.outcomes) + 4, last_row),
+        groups=tuple(group.name for group in groups(deal)),
+    )
+    refs, notes_row = detail.write_detail(sheet, deal, last + 6, place)
+    for outcome in deal.outcomes:
+        _write_outcome(sheet, outcome, place, (weights, refs.get(outcome.name)))
+    _write_totals(sheet, deal, first, last)
+    _write_notes(sheet, invoice, notes_row)
+
+
+def _has_penalty(deal: Deal) -> bool:
+    return any(band.payout < 0 for outcome in deal.outcomes for band in outcome.bands or [])
 
 
 def _write_heading(sheet: _Sheet, deal: Deal, invoice: Invoice) -> None:
@@ -201,35 +224,39 @@ def _write_terms(sheet: _Sheet, deal: Deal, invoice: Invoice, results: ResultsTa
         ("in_file", "Students in the file", _Formula(f"=ROWS({_students_range(1, last_row)})"), "#,##0"),
         ("served", "Students served", _Formula(f"=COUNTIFS({_served_test(results, last_row)})"), "#,##0"),
     ]
+    if _has_penalty(deal):
+        label = "Max penalty (the most outcome payments may take back)"
+        terms.append(("max_penalty", label, deal.max_penalty, MONEY))
     for key, label, value, number_format in terms:
         sheet.put(f"A{ROW[key]}", label)
         sheet.put(f"B{ROW[key]}", value, number_format)
     sheet.put(f"A{ROW['in_file'] - 1}", "Counts from the Students sheet").font = BOLD
 
 
-def _write_outcome(sheet: _Sheet, row: int, outcome: Outcome, served_test: str, ranges: tuple) -> None:
-    values, weights = ranges  # the outcome's results column; every outcome's weight, as Deal.allocation
+def _write_outcome(sheet: _Sheet, outcome: Outcome, place: detail.Place, given: tuple) -> None:
+    weights, refs = given  # every outcome's weight, as Deal.allocation; the detail block's Refs or None
+    row, values, served_test = place.rows[outcome.name], place.values[outcome.name], place.served_test
     ref = {name: f"{letter}{row}" for name, letter in COL.items()}
-    measured = outcome.threshold_value is not None
-    achieved = f'">="&{ref["Threshold"]}' if measured else "1"
     # The deal's own count; left to follow the students input when the outcome is open to all.
     in_deal = outcome.eligible_students or _Formula(f"={B['students']}")
     record = BASES[outcome.basis]
     missing_rule = f'IF({B["missing"]}="excluded",{ref["Missing"]},0)'
-    earned = f'ROUND(IF({B["commitments"]}="yes",{_pay(outcome, ref)},{ref["Allocation"]}),2)'
+    earned = f'ROUND(IF({B["commitments"]}="yes",{_pay(outcome, ref, refs)},{ref["Allocation"]}),2)'
     payment = f'=MIN({earned},ROUNDDOWN({ref["Allocation"]},2))'
+    divisor = f"({refs.weighted})" if refs and refs.weighted else ref["Eligible in deal"]
     cells = {
         "Outcome": (outcome.name, None),
         "Basis": (outcome.basis, None),
-        "Threshold": (excel_number(outcome.threshold_value) if measured else "flag 1 = achieved", None),
+        "Threshold": (_threshold(outcome), None),
         "Weight": (outcome.weight, PERCENT),
         "Allocation": (_Formula(f"={B['pool']}*{ref['Weight']}/SUM({weights})"), MONEY),
         "Eligible in deal": (in_deal, "#,##0"),
-        "Price per achiever": (_Formula(f"={ref['Allocation']}/{ref['Eligible in deal']}") if record.per_head
+        "Price per achiever": (_Formula(f"={ref['Allocation']}/{divisor}") if record.per_head or record.banded
                                else None, PRICE),
         "Missing": (_Formula(f'=COUNTIFS({served_test},{values},"")'), "#,##0"),
         "Eligible": (_Formula(f"={B['served']}-{missing_rule}"), "#,##0"),
-        "Achievers": (_Formula(f"=COUNTIFS({served_test},{values},{achieved})"), "#,##0"),
+        "Achievers": (_Formula(f"={refs.achievers}" if outcome.bands is not None
+                               else f"=COUNTIFS({served_test},{values},{_achieved(outcome, ref)})"), "#,##0"),
         "Rate": (_Formula(f"=IF({ref['Eligible']}=0,0,{ref['Achievers']}/{ref['Eligible']})"), PERCENT),
         "Target rate": (outcome.target_rate, PERCENT),
         "Floor rate": (outcome.floor_rate or 0.0 if "floor_rate" in record.fields else None, PERCENT),
@@ -241,9 +268,21 @@ def _write_outcome(sheet: _Sheet, row: int, outcome: Outcome, served_test: str, 
             sheet.put(ref[name], value, number_format)
 
 
-def _pay(outcome: Outcome, ref: dict[str, str]) -> str:
+def _threshold(outcome: Outcome):
+    if outcome.bands is not None:
+        return "by band (below)"
+    return "flag 1 = achieved" if outcome.threshold_value is None else excel_number(outcome.threshold_value)
+
+
+def _achieved(outcome: Outcome, ref: dict[str, str]) -> str:
+    return "1" if outcome.threshold_value is None else f'">="&{ref["Threshold"]}'
+
+
+def _pay(outcome: Outcome, ref: dict[str, str], detailed: detail.Refs | None) -> str:
     """The basis rule as an Excel expression, in the same operation order as the core's settle and bases."""
     record = BASES[outcome.basis]
+    if detailed is not None:  # by group or by band: what the students counted earn, up to the allocation
+        return f"MIN({ref['Allocation']},{detailed.earned})"
     if record.per_head:  # settle pays the price for each achiever it counts, up to the allocation
         return f"MIN({ref['Allocation']},{ref['Price per achiever']}*{ref['Achievers']})"
     refs = Refs(
@@ -254,10 +293,15 @@ def _pay(outcome: Outcome, ref: dict[str, str]) -> str:
     return record.formula(refs)
 
 
-def _write_totals(sheet: _Sheet, first: int, last: int) -> None:
+def _write_totals(sheet: _Sheet, deal: Deal, first: int, last: int) -> None:
     per_student = f'{B["base_max"]}/{B["students"]}*{B["served"]}'
     base = f'IF({B["base_basis"]}="per student served",{per_student},{B["base_max"]})'
     payments = f"{COL['Payment']}{first}:{COL['Payment']}{last}"
+    if _has_penalty(deal):  # the relief, a line of its own under the outcomes, joins their sum
+        relief = f"{COL['Payment']}{last + 1}"
+        sheet.put(f"A{last + 1}", "Penalty relief (penalties take back at most the max penalty)")
+        sheet.put(relief, _Formula(f"=ROUND(MAX(0,-{B['max_penalty']}-SUM({payments})),2)"), MONEY)
+        payments = f"{COL['Payment']}{first}:{relief}"
     rows = [
         ("Base due", _Formula(f'=ROUND(IF({B["commitments"]}="yes",{base},{B["base_max"]}),2)')),
         ("Outcome payments due", _Formula(f"=ROUND(SUM({payments}),2)")),

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 
 from obc_calc.core.errors import DealError, Problem
+from obc_calc.core.groups import OTHER_STUDENTS, groups
 from obc_calc.core.limits import shown
-from obc_calc.core.model import Outcome
+from obc_calc.core.model import Deal, Outcome
+from obc_calc.core.model_rules import name_key
 from obc_calc.io.xlsx_reader import short
 
 MAX_PROBLEMS = 20
@@ -67,7 +69,7 @@ class ValueChecks:
     def outcome(self, position: int, outcome: Outcome) -> np.ndarray:
         text = self._text(position)
         missing = text.str.lower().isin(MISSING_WORDS).to_numpy()
-        if outcome.threshold_value is None:
+        if outcome.threshold_value is None and outcome.bands is None:
             values = flag_values(text)
             bad = ~missing & np.isnan(values)
             self._add(bad, position, lambda i, v: f"{shown(v)} is not a flag ({FLAG_HINT})")
@@ -76,6 +78,24 @@ class ValueChecks:
             self._add(~missing & np.isnan(values), position, lambda i, v: f"{shown(v)} is not a number")
         values[missing] = np.nan
         return values
+
+    def groups(self, position: int, deal: Deal) -> np.ndarray:
+        """Each student's group by its place in core.groups.groups(deal), matched ignoring case and
+        spacing; a blank cell is "Other students". Names are folded once per distinct value, not per row."""
+        members = groups(deal)
+        known = {name_key(g.name): i for i, g in enumerate(members)}
+        other = known.get(name_key(OTHER_STUDENTS), -1)
+        text = self._text(position)
+        blank = text.str.lower().isin(MISSING_WORDS).to_numpy()
+        codes, distinct = pd.factorize(text)
+        found = np.array([known.get(name_key(name), -1) for name in distinct], dtype=int)[codes]
+        found = np.where(blank & (found == -1), other, found)
+        names = _and([g.name for g in members])
+        self._add((found == -1) & ~blank, position,
+                  lambda i, v: f"{shown(v)} is not a student group of the deal (the groups are {names})")
+        self._add((found == -1) & blank, position,
+                  lambda i, v: f"no group, and every student of the deal is in a named group ({names})")
+        return found
 
     def raise_problems(self, where: str) -> None:
         if not self.found:
@@ -111,3 +131,7 @@ def flag_values(text: pd.Series) -> np.ndarray:
     words = text.str.lower().map(FLAG_WORDS).to_numpy(dtype=float, na_value=np.nan, copy=True)
     numbers = number_values(text)
     return np.where(np.isnan(words) & ((numbers == 0) | (numbers == 1)), numbers, words)
+
+
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]

@@ -22,6 +22,9 @@ from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.limits import MAX_TEXT_CHARS, shown
 from obc_calc.core.model import Deal
 from obc_calc.core.model_rules import name_key as fold  # headers match names as uniqueness does
+from obc_calc.core.settle import GROUP as GROUP  # the pages and commands import it from here
+from obc_calc.core.settle import missing_group_column
+from obc_calc.core.settle_groups import prices_groups
 from obc_calc.io.results_checks import MAX_PROBLEMS as MAX_PROBLEMS  # the callers' cap on messages
 from obc_calc.io.results_checks import ValueChecks
 from obc_calc.io.user_file import check_size, csv_separator, long_text, table_kind, utf8_bytes
@@ -36,7 +39,8 @@ class ReadOptions:
     """What the user chooses about the file: a minimum of sessions and column names."""
 
     min_sessions: float | None = None  # set: the served column counts sessions attended
-    columns: dict[str, str] = field(default_factory=dict)  # file column -> student_id, served or outcome
+    # file column -> its role: student_id, served, group or an outcome
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class ResultsTable:
     sessions: np.ndarray | None  # sessions attended, when the served column counts them
     served: np.ndarray  # bool
     values: pd.DataFrame  # one float column per outcome; a measured value, or 1/0 for a flag
+    # Each student's group, by its place in core.groups.groups(deal); None: the file has no group column.
+    groups: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.student_ids)
@@ -215,6 +221,7 @@ def check_results(raw: RawTable, deal: Deal, options: ReadOptions | None = None)
     values = pd.DataFrame(
         {o.name: checks.outcome(positions[o.name], o) for o in deal.outcomes}, index=ids.index
     )
+    codes = checks.groups(positions[GROUP], deal) if GROUP in positions else None
     checks.raise_problems(where)
     return ResultsTable(
         source=raw.source,
@@ -226,12 +233,14 @@ def check_results(raw: RawTable, deal: Deal, options: ReadOptions | None = None)
         sessions=sessions,
         served=served,
         values=values,
+        groups=codes,
     )
 
 
 def resolve_columns(header: list[str], deal: Deal, options: ReadOptions, where: str) -> dict[str, int]:
-    """Role (student_id, served, outcome name) -> column position, from the map or the names."""
-    roles = [ID, SERVED] + [o.name for o in deal.outcomes]
+    """Role (student_id, served, outcome name, group) -> column position, from the map or the names.
+    The group column is read in a deal with student groups, and needed when the deal prices them apart."""
+    roles = [ID, SERVED] + [o.name for o in deal.outcomes] + ([GROUP] if deal.student_groups else [])
     problems, positions = [], {}
     for column, role in options.columns.items():
         mapping = f"column map {short(column)}={short(role)}"
@@ -254,7 +263,7 @@ def resolve_columns(header: list[str], deal: Deal, options: ReadOptions, where: 
         found = [i for i in _find(header, role, exact=False) if i not in mapped]
         if len(found) == 1:
             positions[role] = found[0]
-        else:
+        elif role != GROUP or found or prices_groups(deal):
             problems.append(_column_problem(header, role, found, _role_hint(role, deal)))
     if problems:
         raise DealError(problems, where)
@@ -281,6 +290,8 @@ def _column_problem(header: list[str], name: str, found: list[int], hint: str) -
         letters = " and ".join(_letter(i) for i in found)
         return Problem(where, f"columns {letters} are both called {shown(name)}; rename one")
     names = _listed([shown(h) for h in header])
+    if name == GROUP:
+        return Problem(where, f"{hint}; the header has {names}")
     return Problem(where, f"there is no such column ({hint}); the header has {names}")
 
 
@@ -289,8 +300,11 @@ def _role_hint(role: str, deal: Deal) -> str:
         return "one row per student needs a student id; map the id column to student_id"
     if role == SERVED:
         return "say which students were served, 1/0 or sessions attended; or map a column to served"
+    if role == GROUP:
+        return missing_group_column(prices_groups(deal))
     outcome = deal.outcome_named(role)
-    kind = "measured values" if outcome.threshold_value is not None else "achieved flags"
+    measured = outcome.threshold_value is not None or outcome.bands is not None
+    kind = "measured values" if measured else "achieved flags"
     return f"the outcome {role} needs {kind}; name a column after it or map one to it"
 
 

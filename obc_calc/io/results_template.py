@@ -9,13 +9,15 @@ from pathlib import Path
 
 from obc_calc.core.model import Deal
 from obc_calc.core.model_rules import name_key as fold  # headers match names as uniqueness does
-from obc_calc.io.results_file import ID, SERVED
+from obc_calc.io.results_file import GROUP, ID, SERVED
 
 
 def template_csv(deal: Deal) -> str:
-    """A blank results file for the deal: the header alone (student_id, served, each outcome)."""
+    """A blank results file for the deal: the header alone (student_id, served, each outcome, and
+    group in a deal with student groups)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([ID, SERVED] + [o.name for o in deal.outcomes])
+    groups = [GROUP] if deal.student_groups else []
+    csv.writer(out, lineterminator="\n").writerow([ID, SERVED] + [o.name for o in deal.outcomes] + groups)
     return out.getvalue()
 
 

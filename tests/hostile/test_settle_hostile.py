@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 
 from obc_calc.cli import EXIT_BAD_INPUT, main
+from obc_calc.core.errors import DealError
 from obc_calc.core.report import invoice_text, invoice_to_dict
 from obc_calc.core.settle import SettleOptions, settle
 from obc_calc.io.invoice_csv import invoice_csv
@@ -266,3 +267,17 @@ def test_full_allocations_never_pass_the_total_cost():
         assert [line.payment for line in invoice.outcomes] == [66.66, 16.66, 16.66]
         assert invoice.base_due == 0.0
         assert invoice.total_due == 99.98
+
+
+def test_many_unknown_groups_are_capped_and_escape_codes_are_shown_safely():
+    # 5,000 rows each naming a group the deal does not have: the first 20 are listed, then the count.
+    deal = make_deal(student_groups=[{"name": "English learners", "students": 10}], students=10_000)
+    rows = [f"S{i},1,1,\x1b[31mred{i}" for i in range(5_000)]
+    data = ("student_id,served,Growth,group\n" + "\n".join(rows) + "\n").encode()
+    with pytest.raises(DealError) as caught:
+        read_results(data, "r.csv", deal)
+    lines = caught.value.lines()
+    assert len(lines) == 21 and lines[-1] == "r.csv: and 4,980 more problems (5,000 in all)"
+    assert "\x1b" not in "".join(lines)
+    assert lines[0].startswith("r.csv: row 2, column group: ")
+    assert "is not a student group of the deal" in lines[0]

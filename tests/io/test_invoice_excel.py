@@ -9,11 +9,14 @@ from pathlib import Path
 import formulas
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
+from obc_calc.core.money import cents
 from obc_calc.core.settle import SettleOptions, settle
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.invoice_excel import COL, OUTCOME_HEADER_ROW, ROW, invoice_workbook
 from obc_calc.io.results_file import ReadOptions, read_results
+from tests.core.test_settle_groups import DECLINE, RESULTS, banded_only, grouped_deal
 from tests.helpers import make_deal
 from tests.io.test_workbook import every_basis_deal
 
@@ -187,3 +190,84 @@ def test_user_text_starting_like_a_formula_stays_text(tmp_path):
     assert sheet["A1"].value == "Invoice: =1+1 deal"
     cells = recalculate(invoice_workbook(deal, invoice, results), tmp_path)
     assert_matches(invoice, cells, deal)
+
+
+# --- by student group and by band (obc_calc.io.invoice_excel_detail) --------------------------
+
+
+def block_row(cells, title: str) -> int:
+    """The row of a detail block's title in column A."""
+    return next(int(ref[1:]) for ref, value in cells.items() if ref.startswith("A") and value == title)
+
+
+def assert_detail_matches(invoice, cells):
+    """Each group's and each band's counts and payments in the workbook equal the invoice's, to the cent."""
+    for line in invoice.outcomes:
+        if line.bands:
+            top = block_row(cells, f"{line.name}: by band")
+            groups = len(line.groups)
+            first = top + 2 + (1 if groups else 0)  # with groups, a row of prices above the counts
+            total, pay = get_column_letter(5 + groups), get_column_letter(6 + groups)
+            for at, band in enumerate(line.bands, start=first):
+                assert cells[f"{total}{at}"] == band.students
+                by_group = [cells[f"{get_column_letter(5 + g)}{at}"] for g in range(groups)]
+                assert by_group == list(band.by_group)
+                assert cents(cells[f"{pay}{at}"]) == band.payment
+            for g, group in enumerate(line.groups):
+                column = get_column_letter(5 + g)
+                assert cells[f"{column}{first - 1}"] == pytest.approx(group.price, rel=1e-12)
+                after = first + len(line.bands) + (1 if line.bands[0].min_value is not None else 0)
+                assert cells[f"{column}{after}"] == group.achievers
+                assert cents(cells[f"{column}{after + 1}"]) == group.payment
+        elif line.groups:
+            first = block_row(cells, f"{line.name}: by student group") + 2
+            for at, group in enumerate(line.groups, start=first):
+                assert cells[f"A{at}"] == group.name
+                assert cells[f"B{at}"] == pytest.approx(group.price, rel=1e-12)
+                assert (cells[f"C{at}"], cells[f"D{at}"]) == (group.served, group.achievers)
+                assert cents(cells[f"E{at}"]) == group.payment
+
+
+@pytest.mark.parametrize("options", [{}, {"missing": "not_achieved"}, {"commitments_met": False}])
+def test_groups_and_bands_workbook_equals_invoice(tmp_path, options):
+    deal = grouped_deal()
+    invoice, workbook = build(deal, RESULTS.encode(), **options)
+    cells = recalculate(workbook, tmp_path)
+    assert_matches(invoice, cells, deal)
+    assert_detail_matches(invoice, cells)
+    # By hand (tests/core/test_settle_groups.py): $4,250 + $1,875 on results, or both allocations.
+    expected = [4_250, 1_875] if options.get("commitments_met", True) else [7_000, 7_000]
+    assert [cell(cells, "Payment", OUTCOME_HEADER_ROW + i) for i in (1, 2)] == expected
+    last = OUTCOME_HEADER_ROW + 2
+    assert cells[f"{COL['Payment']}{last + 1}"] == 0  # penalty relief: the payments add up above 0
+
+
+@pytest.mark.parametrize(("max_penalty", "relief"), [(0, 600), (500, 100), (1_000, 0)])
+def test_penalty_relief_is_a_formula_line(tmp_path, max_penalty, relief):
+    deal = banded_only(max_penalty)
+    invoice, workbook = build(deal, DECLINE.encode())
+    cells = recalculate(workbook, tmp_path)
+    assert_matches(invoice, cells, deal)
+    assert_detail_matches(invoice, cells)
+    last = OUTCOME_HEADER_ROW + 1
+    assert cells[f"B{ROW['max_penalty']}"] == max_penalty
+    # -$600 of penalties (3 x $400 x -0.5); relief = max(0, -max_penalty + 600).
+    assert cells[f"{COL['Payment']}{last + 1}"] == invoice.penalty_relief == relief
+    assert cells[f"B{last + 4}"] == 6_000 - 600 + relief
+
+
+def test_group_names_that_look_like_wildcards_or_formulas_count_by_number(tmp_path):
+    # COUNTIFS matches the group number, so '*' and '=1+1' count as themselves; names stay text.
+    weird = [{"name": "*", "students": 2, "price_multiplier": 1.5}, {"name": "=1+1", "students": 3,
+                                                                      "price_multiplier": 2}]
+    deal = grouped_deal(student_groups=weird)
+    text = RESULTS.replace("SWD", "*").replace("swd", "*").replace("EL", "=1+1").replace("el", "=1+1")
+    invoice, workbook = build(deal, text.encode())
+    cells = recalculate(workbook, tmp_path)
+    assert_matches(invoice, cells, deal)
+    assert_detail_matches(invoice, cells)
+    assert invoice.total_due == 20_125  # the same students and prices as test_settle_groups' deal
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    names = [book["Students"].cell(row, 5).value for row in range(2, 5)]
+    assert names == ["*", "*", "=1+1"]
+    assert book["Students"].cell(4, 5).data_type == "s"

@@ -367,3 +367,39 @@ def test_columns_each_chosen_once_have_no_problem():
 
 def test_joined_names():
     assert [joined(["a"]), joined(["a", "b"]), joined(["a", "b", "c"])] == ["a", "a and b", "a, b and c"]
+
+
+# --- the group column ------------------------------------------------------------------------
+
+GROUPED = make_deal(student_groups=[{"name": "English learners", "students": 20, "price_multiplier": 1.25}])
+
+
+def test_group_column_read_by_name_or_map_ignoring_case_and_spacing():
+    # groups(deal): English learners (0), then Other students (1) for the 80 others; blank is Other.
+    text = "student_id,served,Growth,Group\nA,1,1,english  LEARNERS\nB,1,0,\nC,1,1,Other Students\n"
+    assert read(text, deal=GROUPED).groups.tolist() == [0, 1, 1]
+    mapped = "student_id,served,Growth,EL status\nA,1,1,English learners\nB,1,0,NA\n"
+    assert read(mapped, deal=GROUPED, columns={"EL status": "group"}).groups.tolist() == [0, 1]
+
+
+def test_group_column_problems():
+    text = "student_id,served,Growth,group\nA,1,1,Gifted\nB,1,1,English learners\n"
+    assert problems(text, deal=GROUPED) == [
+        "results.csv: row 2, column group: 'Gifted' is not a student group of the deal "
+        "(the groups are English learners and Other students)"]
+    # Growth is per student: paying everyone at multiplier 1 would be wrong, so the column is needed.
+    assert problems("student_id,served,Growth\nA,1,1\n", deal=GROUPED)[0].startswith(
+        "results.csv: column group: there is no such column, and the deal prices student groups apart "
+        "for Growth")
+
+
+def test_a_deal_without_groups_ignores_a_group_column_and_refuses_a_map_to_it():
+    table = read("student_id,served,Growth,Score,group\nA,1,1,60,Tuesday tutoring\n")
+    assert table.groups is None
+    mapped = problems("student_id,served,Growth,Score,cohort\nA,1,1,60,x\n", columns={"cohort": "group"})
+    assert mapped == ["results.csv: column map cohort=group: 'group' is not one of 'student_id', 'served', "
+                      "'Growth', 'Score'"]
+
+
+def test_template_has_a_group_column_for_a_deal_with_groups():
+    assert template_csv(GROUPED) == "student_id,served,Growth,group\n"
