@@ -51,7 +51,8 @@ columns = st.columns(3)
 for column, (label, result, help_text) in zip(columns, [
     ("Maximum (encumber)", report.maximum, "The not-to-exceed contract value the district encumbers."),
     ("Expected", report.expected, "Every outcome at its expected rate."),
-    ("Floor (base only)", report.floor, "No outcome reached: the base alone."),
+    ("Floor (nothing achieved)", report.floor,
+     "No outcome reached: the base, less what penalties may take back (max_penalty)."),
 ], strict=True):
     widgets.total_metric(column, label, report, result, help_text)
 

@@ -272,7 +272,7 @@ def cost_chart(deals: dict[str, Deal]) -> None:
                       "Achievement rate, every outcome (%)", "Total paid by the district ($)",
                       x_percent=True, key=state.COMPARE_COSTS)
     st.caption("Each line moves every outcome of a deal to the same achievement rate, with every planned "
-               "student served. The left end is the floor (base only); the right end is the maximum.")
+               "student served. The left end is the floor (nothing achieved); the right end is the maximum.")
 
 
 def flags_section(deals: dict[str, Deal]) -> None:

@@ -44,7 +44,7 @@ st.markdown(
     "the service, plus a **performance pool** paid only when agreed student outcomes are met. "
     "The **rate card** lists each outcome, how it is measured, what counts as success and the "
     "dollars tied to it. This calculator shows, for any deal you design, the **maximum** the "
-    "district must encumber, the **expected** cost, the **floor** (base only), the cost per pupil "
+    "district must encumber, the **expected** cost, the **floor** (nothing achieved), the cost per pupil "
     "and when the money goes out."
 )
 with st.expander("How to use it", expanded=False):
@@ -92,7 +92,9 @@ headline = [
      "The contract's not-to-exceed value: the base plus the whole performance pool. "
      "This is what the district encumbers."),
     ("Expected", report.expected, "What the district pays if every outcome reaches its expected rate."),
-    ("Floor (base only)", report.floor, "What the district pays if no outcome is reached: the base alone."),
+    ("Floor (nothing achieved)", report.floor,
+     "What the district pays if no outcome is reached: the base, less what penalties may take back "
+     "when the deal allows it (max_penalty)."),
 ]
 for column, (label, result, help_text) in zip(columns, headline, strict=False):
     widgets.total_metric(column, label, report, result, help_text)

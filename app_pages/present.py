@@ -31,7 +31,7 @@ st.caption(f"{widgets.parties(deal)}{deal.students:,} students, {widgets.money(d
            f"{widgets.percent(deal.performance_share)} paid on outcomes")
 
 headline = [("Maximum to encumber", report.maximum), ("Expected", report.expected),
-            ("Floor (base only)", report.floor)]
+            ("Floor (nothing achieved)", report.floor)]
 cells = [cell for _ in range(2) for cell in st.columns(2)]  # two rows of two: room for big figures
 for cell, (label, result) in zip(cells, headline, strict=False):
     widgets.total_metric(cell, label, report, result)

@@ -6,17 +6,24 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from obc_calc.core.bases import LABELS, describe_basis
+from obc_calc.core.bases import BASES, LABELS, describe_basis
 from obc_calc.core.errors import DealError
-from obc_calc.core.grid import achievement_rates, payment_curve, price_per_achieving_student
+from obc_calc.core.grid import achievement_rates, payment_curve
+from obc_calc.core.groups import unit_price
 from obc_calc.core.limits import MAX_UPLOAD_MB
-from obc_calc.core.model import BASES, DATA_SOURCES, Deal
+from obc_calc.core.model import DATA_SOURCES, Deal
 from obc_calc.core.pricing import weights_add_up
 from obc_calc.core.scenarios import expected, maximum
 from obc_calc.io.ratecard import RateCard, deal_with_rate_card, read_rate_card
 from obc_calc.io.tiers import TIER_SYNTAX_HELP, tiers_to_text
-from ui import charts, converters, messages, state, tables, widgets
+from ui import charts, converters, group_editors, messages, state, tables, widgets
 
+BASIS_HELP = (
+    "How the outcome pays. Per student: a price for each student who meets the threshold. Cohort threshold: "
+    "all of its allocation once the target rate is reached. Tiered: a share of it by bands of the rate. "
+    "Graduated: rising in a line from the floor to the target. Per student, banded: a share of the price per "
+    "student by the band of each student's measured growth, edited under Bands below (a negative band is a "
+    "penalty).")
 EXAMPLE_CARD = state.ROOT / "sample_data" / "rate_card_example.csv"
 
 
@@ -41,17 +48,15 @@ def column_config() -> dict:
         "Basis": st.column_config.SelectboxColumn(
             "Basis", options=list(BASES), required=True, default="per_student", width="medium",
             format_func=LABELS.get,
-            help="How the outcome pays. Per student: a price for each student who meets the threshold. "
-                 "Cohort threshold: all of its allocation once the target rate is reached. Tiered: a "
-                 "share of it by bands of the rate. Graduated: rising in a line from the floor to the "
-                 "target."),
+            help=BASIS_HELP),
         "Weight (%)": st.column_config.NumberColumn(
             "Weight (%)", default=0.0, help="Share of the performance pool on this outcome. "
             "Weights must add up to 100%; put more on outcomes the provider can more readily reach.",
             **percent),
         "Expected rate (%)": st.column_config.NumberColumn(
             "Expected rate (%)", default=50.0,
-            help="The share of eligible students you expect to meet the threshold; drives the expected cost.",
+            help="The share of eligible students you expect to meet the threshold; drives the expected cost. "
+                 "A banded outcome reads its expected band shares instead (under Bands).",
             **percent),
         "Target rate (%)": st.column_config.NumberColumn(
             "Target rate (%)", help="Cohort threshold and graduated only: the achievement rate that "
@@ -65,7 +70,8 @@ def column_config() -> dict:
             f"and all of it from 40%. {TIER_SYNTAX_HELP} Ignored for other bases."),
         "Eligible students": st.column_config.NumberColumn(
             "Eligible students", min_value=1, step=1, format="%d",
-            help="Students this outcome counts; blank means every student in the deal."),
+            help="Students this outcome counts; blank means every student in the deal. In a deal with "
+                 "student groups, leave it blank for per-student outcomes: the groups say who counts."),
         "Data source": st.column_config.SelectboxColumn(
             "Data source", options=list(DATA_SOURCES), required=True, default="district",
             help="Who supplies the verified data: the district, the provider or a third party."),
@@ -79,17 +85,20 @@ def allocation_table() -> None:
     deal = state.current()
     rows = []
     for outcome in deal.outcomes:
-        per_student = outcome.basis == "per_student"
+        priced = BASES[outcome.basis].per_head or BASES[outcome.basis].banded
         rows.append({
             "Outcome": outcome.name,
             "Basis": LABELS[outcome.basis],
             "Weight": widgets.percent(outcome.weight),
             "Allocation": widgets.money(deal.allocation(outcome)),
-            "Price per achieving student": widgets.money(
-                price_per_achieving_student(deal, outcome), cents=True) if per_student else "—",
+            "Price per student": widgets.money(unit_price(deal, outcome), cents=True) if priced else "—",
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True,
-                 column_config=widgets.right_aligned(["Allocation", "Weight", "Price per achieving student"]))
+    help_text = ("Per student: paid for each achiever; banded: times the payout of the student's band."
+                 + (" With student groups, at a multiplier of 1: see Price by group." if deal.student_groups
+                    else ""))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config=widgets.right_aligned(
+        ["Allocation", "Weight"]) | {"Price per student": st.column_config.TextColumn(
+            alignment="right", help=help_text)})
     st.markdown("\n".join(f"- **{o.name}**: {describe_basis(o)}" for o in deal.outcomes))
 
 
@@ -97,11 +106,16 @@ def curves_chart() -> None:
     deal = state.current()
     rates = achievement_rates(1001)
     fig = go.Figure()
-    for outcome in deal.outcomes:
+    on_rates = [(o, r) for o, r in zip(deal.outcomes, expected(deal).outcomes, strict=True)
+                if not BASES[o.basis].banded]  # a banded outcome's payments are in its band chart
+    if not on_rates:
+        return
+    for outcome, at_expected in on_rates:
         fig.add_trace(go.Scatter(x=rates, y=payment_curve(deal, outcome, rates), mode="lines",
                                  name=outcome.name, line_shape="linear"))
-        at_expected = payment_curve(deal, outcome, [outcome.expected_rate])[0]
-        fig.add_trace(go.Scatter(x=[outcome.expected_rate], y=[at_expected], mode="markers",
+        # With student groups each group has its own expected rate: the circle is the overall rate and
+        # what the groups' rates pay, which sits off the line when the groups are priced apart.
+        fig.add_trace(go.Scatter(x=[at_expected.rate], y=[at_expected.payment], mode="markers",
                                  name=f"{outcome.name}: expected", showlegend=False,
                                  marker={"size": 10, "symbol": "circle-open", "line": {"width": 2}}))
     charts.show_chart(fig, "Payment by achievement rate (circles: expected rate)",
@@ -194,6 +208,7 @@ st.caption(
     "One row per outcome. Edit cells directly; add an outcome with the + under the table, remove one by "
     "selecting its row and pressing the bin. Only the fields the chosen basis uses are read."
 )
+deal_before = state.deal_data()
 frame = tables.base_frame(state.RATE_CARD_TABLE, lambda: converters.rate_card_frame(state.deal_data()))
 edited = st.data_editor(
     frame, key=tables.editor_key(state.RATE_CARD_TABLE), num_rows="dynamic", hide_index=True, placeholder="",
@@ -210,6 +225,11 @@ elif candidate != state.deal_data():
         st.button("Rescale weights to 100%", type="primary", icon=":material/balance:",
                   on_click=rescale, args=(edited,),
                   help="Keep the weights' proportions and scale them so they add up to 100%.")
+
+group_names, group_builds = group_editors.groups_section()
+band_names, band_builds = group_editors.bands_section()
+if state.deal_data() != deal_before:  # a table changed the deal: every editor starts again from it
+    group_editors.refresh(group_names + band_names, group_builds + band_builds)
 
 deal = state.current()
 st.subheader("Allocations")

@@ -27,7 +27,10 @@ MONTE_CARLO_HELP = (
 RANGE_HELP = (
     "A low but plausible achievement rate and a high but plausible one: about 1 year in 10 would come "
     "out below the low end, and 1 in 10 above the high end (the 10th and 90th percentiles). Leave both "
-    "blank to hold the outcome at its expected rate in every trial."
+    "blank to hold the outcome at its expected rate in every trial. In a deal with student groups the rate "
+    "is all groups' overall rate, and each group's rate moves with it; for a banded outcome it is the share "
+    "of its students in bands that pay, and as it moves the paying bands keep their proportions among the "
+    "paying students and the other bands theirs among the rest (docs/risk.md)."
 )
 CORRELATION_HELP = (
     "How strongly the outcomes rise and fall together, from 0 (independently) to 0.95 (almost in step). "
@@ -122,9 +125,9 @@ def served_changed() -> None:
     set_risk({"students_served_low": low, "students_served_high": high}, state.RISK_SERVED_LOW)
 
 
-def apply_ranges(edited: pd.DataFrame, frame: pd.DataFrame) -> None:
+def apply_ranges(edited: pd.DataFrame) -> None:
     deal = state.deal_data()
-    candidate = converters.ranges_from_frame(edited, frame, deal)
+    candidate = converters.ranges_from_frame(edited, deal)
     unchanged = converters.ranges_of(candidate) == converters.ranges_of(deal)
     state.set_problems(state.RISK_RANGES, [] if unchanged else state.apply(candidate))
 
@@ -132,7 +135,8 @@ def apply_ranges(edited: pd.DataFrame, frame: pd.DataFrame) -> None:
 def ranges_editor() -> None:
     st.markdown("**Achievement rate ranges**", help=RANGE_HELP)
     left, right = st.columns([3, 2])
-    frame = tables.base_frame(state.RISK_RANGES, lambda: converters.ranges_frame(state.deal_data()))
+    frame = tables.base_frame(state.RISK_RANGES, lambda: converters.ranges_frame(
+        state.deal_data(), [o.rate for o in expected(state.current()).outcomes]))
     percent_column = {"min_value": 0.0, "max_value": 100.0, "step": 0.1, "format": "%.1f%%"}
     with left:
         edited = st.data_editor(
@@ -145,7 +149,7 @@ def ranges_editor() -> None:
                 HIGH: st.column_config.NumberColumn(HIGH, help=RANGE_HELP, **percent_column),
             },
         )
-    apply_ranges(edited, frame)
+    apply_ranges(edited)
     with right:
         drawn = st.column_config.TextColumn(
             "Range drawn", help="The 10th to 90th percentile of the Beta distribution the trials draw from.")

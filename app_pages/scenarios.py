@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from ui import charts, converters, messages, state, tables, widgets
+from obc_calc.core.groups import groups
+from ui import band_tables, charts, converters, messages, state, tables, widgets
 
 
 def replace(frame: pd.DataFrame | None) -> None:
@@ -34,12 +35,28 @@ def column_config(deal) -> dict:
             "Commitments met", default=True,
             help="Did the district keep its commitments? If not, it pays the full contract value."),
     }
-    for outcome in deal.outcomes:
-        config[converters.rate_column(outcome.name)] = st.column_config.NumberColumn(
-            converters.rate_column(outcome.name), min_value=0.0, max_value=100.0, step=0.1, format="%.1f%%",
-            help=f"Achievement rate for {outcome.name}: the share of eligible students meeting the "
-                 f"threshold. Blank means its expected rate ({widgets.percent(outcome.expected_rate)}).")
+    percent = {"min_value": 0.0, "max_value": 100.0, "step": 0.1, "format": "%.1f%%"}
+    columns = converters.scenario_columns(state.deal_data(), group_names(deal))
+    for column, (field, name, group) in columns.items():
+        outcome = deal.outcome_named(name)
+        if field == "band_shares":
+            bands = ", ".join(band_tables.band_label(outcome, i) for i in range(len(outcome.bands)))
+            config[column] = st.column_config.TextColumn(
+                column, width="medium", help=f"{name} pays by bands ({bands}). {band_tables.SHARES_HELP}")
+        elif group is None:
+            config[column] = st.column_config.NumberColumn(column, **percent, help=(
+                f"Achievement rate for {name}: the share of eligible students meeting the threshold. Blank "
+                f"means its expected rate ({widgets.percent(outcome.expected_rate)})"
+                + (", or each group's expected rate." if group_names(deal) else ".")))
+        else:
+            config[column] = st.column_config.NumberColumn(column, **percent, help=(
+                f"Achievement rate of {group} on {name}. Blank means the scenario's rate for {name}, "
+                "or else the group's expected rate on the Rate card."))
     return config
+
+
+def group_names(deal) -> list[str]:
+    return [g.name for g in groups(deal)]
 
 
 def results_table(results) -> None:
@@ -78,14 +95,21 @@ deal = state.current()
 st.caption(
     "Each row is a what-if: an achievement rate per outcome (blank = its expected rate), how many students "
     "were served, and whether the district kept its commitments. Edit cells directly, or use the buttons."
+    + (" Columns named outcome: group set one student group's rate on that outcome."
+       if deal.student_groups else "")
+    + (" A banded outcome takes the share of its students in each band instead of a rate."
+       if any(o.bands for o in deal.outcomes) else "")
 )
-frame = tables.base_frame(state.SCENARIOS_TABLE, lambda: converters.scenarios_frame(state.deal_data()))
+frame = tables.base_frame(state.SCENARIOS_TABLE,
+                          lambda: converters.scenarios_frame(state.deal_data(), group_names(deal)))
 edited = st.data_editor(frame, key=tables.editor_key(state.SCENARIOS_TABLE), num_rows="dynamic",
                         hide_index=True, column_config=column_config(deal),
                         column_order=list(frame.columns[:-1]), placeholder="")
 edited.attrs = dict(frame.attrs)
-scenarios = converters.scenarios_from_frame(edited, [o.name for o in deal.outcomes])
-if scenarios != state.deal_data().get("scenarios", []):
+scenarios, parse_errors = converters.scenarios_from_frame(edited)
+if parse_errors:
+    messages.show_problems(parse_errors)
+elif scenarios != state.deal_data().get("scenarios", []):
     candidate = state.deal_data()
     candidate["scenarios"] = scenarios
     messages.show_problems(state.apply(candidate))
@@ -106,7 +130,9 @@ deal = state.current()
 results = charts.scenario_results(deal)
 st.subheader("Results")
 st.caption("Maximum: everything paid (what to encumber). Expected: every outcome at its expected rate. "
-           "Floor: no outcome reached, the base alone.")
+           + ("Floor: no outcome reached (banded outcomes' students all in their lowest band), the base less "
+              "what penalties may take back." if any(o.bands for o in deal.outcomes)
+              else "Floor: no outcome reached, the base alone."))
 results_table(results)
 charts.stacked_chart(deal, results, key=state.SCENARIOS_STACKED)
 st.subheader("How the split changes the district's exposure")

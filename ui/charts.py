@@ -46,9 +46,16 @@ def stacked_chart(deal: Deal, results: list[ScenarioResult], key: str, large: bo
     fig.add_trace(go.Bar(x=names, y=[r.base for r in results], name="Base"))
     for i, outcome in enumerate(deal.outcomes):
         fig.add_trace(go.Bar(x=names, y=[r.outcomes[i].payment for r in results], name=outcome.name))
+    if any(r.penalty_relief for r in results):
+        relief = [r.penalty_relief for r in results]
+        fig.add_trace(go.Bar(x=names, y=relief, name="Penalty limit (given back)"))
+    if any(o.payment < 0 for r in results for o in r.outcomes):
+        # Penalties are drawn below zero, so no bar's top is the total: mark it.
+        fig.add_trace(go.Scatter(x=names, y=[r.total for r in results], mode="markers", name="Total paid",
+                                 marker={"symbol": "diamond", "size": 12, "color": "#111827"}))
     fig.add_hline(y=deal.total_cost, line_dash="dash", line_color="#b91c1c",
                   annotation_text=f"Maximum {widgets.money(deal.total_cost)}", annotation_position="top left")
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="relative")  # negative payments (penalties) stack below zero
     show_chart(fig, "What the district pays in each scenario, against the maximum", "Scenario",
                "Payment ($)", key=key, large=large)
 

@@ -2,9 +2,9 @@
 DataFrame -> the deal's fields again. No streamlit here, so tests/app/test_ui_tables.py checks
 them with plain pytest.
 
-Rates are shares in the deal (0.7) and percents in the tables (70.0). Each table carries the deal
-as it was when the table was built in `frame.attrs`, so that fields the table does not show are
-carried over and renamed outcomes take their scenario rates with them.
+Rates are shares in the deal (0.7) and percents in the tables (70.0). Fields a table does not show
+are carried over: the rate card's from the deal as it is now (other tables on its page edit groups
+and bands), the scenarios' from the deal as it was when the table was built (`frame.attrs`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from obc_calc.core.errors import DealError
 from obc_calc.core.model import DATA_SOURCES
 from obc_calc.io.ratecard import rescaled_weights
 from obc_calc.io.tiers import parse_tiers, tiers_to_text
+from ui.band_tables import STARTER_BANDS, parse_shares, shares_to_text
+from ui.group_tables import by_name, kept_share, percent
 from ui.tables import blank, count, text
 
 ORIGINAL = "original"  # hidden column: the row's name when the table was built (blank for a new row)
@@ -31,6 +33,8 @@ PERCENT_COLUMNS = {  # table column -> outcome field, shown in percent
 # Outcome fields the table edits; any other field of an outcome is carried over untouched.
 RATE_CARD_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "weight", "expected_rate",
                     "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
+# Edited in their own tables on the Rate card page: kept for the outcomes whose basis reads them.
+BANDED_FIELDS = ("bands", "expected_band_shares", "group_band_shares")
 # The money-moving columns first, so they show without scrolling; the descriptive ones after.
 RATE_CARD_COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)",
                      "Floor rate (%)", "Tiers", "Month paid", "Eligible students", "Data source",
@@ -38,10 +42,6 @@ RATE_CARD_COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Tar
 NUMBER_COLUMNS = {"Threshold value": "threshold_value", "Eligible students": "eligible_students",
                   "Month paid": "paid_in_month"}
 KEY_COLUMNS = ("Outcome", "Metric", "Threshold", "Weight (%)")  # all blank: a row not filled in yet
-
-
-def percent(share: float | None) -> float | None:
-    return None if share is None else share * 100
 
 
 def share(cell) -> float | None:
@@ -57,29 +57,33 @@ def rate_card_frame(deal: dict) -> pd.DataFrame:
                "Tiers": tiers_to_text(outcome.get("tiers")), "Data source": outcome["data_source"],
                ORIGINAL: outcome["name"]}
         row |= {column: outcome.get(field) for column, field in NUMBER_COLUMNS.items()}
-        row |= {column: percent(outcome.get(field)) for column, field in PERCENT_COLUMNS.items()}
+        row |= {column: percent(outcome.get(field)) for column, field in PERCENT_COLUMNS.items()
+                if not (field == "expected_rate" and BASES[outcome["basis"]].banded)}
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[*RATE_CARD_COLUMNS, ORIGINAL])
     for column in (*NUMBER_COLUMNS, *PERCENT_COLUMNS):
         frame[column] = frame[column].astype("float64")
-    frame.attrs["scenarios"] = deal.get("scenarios", [])
-    frame.attrs["outcomes"] = {o["name"]: o for o in deal["outcomes"]}
     return frame
 
 
-def outcome_from_row(row, originals: dict) -> tuple[dict, list[str]]:
+def outcome_from_row(row, original: dict) -> tuple[dict, list[str]]:
     """One table row as an outcome, and what cannot be read in it (the tiers' text).
 
     Fields its basis does not use are dropped, not reported; an unknown basis or data source is
     read as the default one.
     """
     basis = row["Basis"] if row["Basis"] in BASES else "per_student"
-    original = {} if blank(row[ORIGINAL]) else originals.get(row[ORIGINAL], {})
     outcome = {k: v for k, v in original.items() if k not in RATE_CARD_FIELDS}
+    # A banded outcome pays by band shares, not rates; switched to it, it starts from STARTER_BANDS.
+    dropped = ("group_expected_rates",) if BASES[basis].banded else BANDED_FIELDS
+    outcome = {k: v for k, v in outcome.items() if k not in dropped}
+    if BASES[basis].banded and not outcome.get("bands"):
+        outcome["bands"] = [dict(band) for band in STARTER_BANDS]
     outcome |= {
         "name": text(row["Outcome"]), "metric": text(row["Metric"]), "threshold": text(row["Threshold"]),
         "basis": basis, "weight": share(row["Weight (%)"]) or 0.0,
-        "expected_rate": share(row["Expected rate (%)"]) or 0.0,
+        "expected_rate": (original.get("expected_rate", 0.0) if BASES[basis].banded  # shares, not a rate
+                          else share(row["Expected rate (%)"]) or 0.0),
         "data_source": row["Data source"] if row["Data source"] in DATA_SOURCES else "district",
     }
     for column, field in NUMBER_COLUMNS.items():
@@ -87,7 +91,7 @@ def outcome_from_row(row, originals: dict) -> tuple[dict, list[str]]:
             value = float(row[column])
             outcome[field] = value if field == "threshold_value" else count(value)
     errors = []
-    for field in BASES[basis].fields:
+    for field in (f for f in BASES[basis].fields if f not in BANDED_FIELDS):
         if field == "tiers":
             try:
                 outcome["tiers"] = parse_tiers(text(row["Tiers"]))
@@ -100,34 +104,56 @@ def outcome_from_row(row, originals: dict) -> tuple[dict, list[str]]:
     return outcome, errors
 
 
-def renamed_scenarios(base_scenarios: list[dict], edited: pd.DataFrame) -> list[dict]:
-    """Scenario rates follow renamed outcomes and drop removed ones."""
-    names = {r[ORIGINAL]: text(r["Outcome"]) for _, r in edited.iterrows() if not blank(r[ORIGINAL])}
-    return [{**scenario, "rates": {names[old]: rate for old, rate in scenario.get("rates", {}).items()
-                                   if old in names}}
-            for scenario in base_scenarios]
+SCENARIO_BY_OUTCOME = ("rates", "group_rates", "band_shares", "group_band_shares")  # keyed by outcome name
+
+
+def renamed_scenarios(base_scenarios: list[dict], names: dict[str, str], banded: set[str]) -> list[dict]:
+    """Scenario rates and band shares follow renamed outcomes (`names`: old -> new) and drop removed
+    ones; rates go from an outcome now banded and band shares from one no longer banded (`banded`:
+    old names), as its basis no longer reads them."""
+    renamed = []
+    for scenario in base_scenarios:
+        result = dict(scenario)
+        for field in SCENARIO_BY_OUTCOME:
+            for_banded = "band" in field  # band shares are read by banded outcomes, rates by the others
+            by_outcome = {names[old]: value for old, value in scenario.get(field, {}).items()
+                          if old in names and (old in banded) == for_banded}
+            if by_outcome or field == "rates":
+                result[field] = by_outcome
+            else:
+                result.pop(field, None)
+        renamed.append(result)
+    return renamed
 
 
 def rate_card_from_frame(edited: pd.DataFrame, deal: dict) -> tuple[dict, list[str]]:
     """The deal with the table's outcomes (and renamed scenario rates); the rows' problems.
 
+    A row is the deal's outcome of its name, or else of the name it had when the table was built
+    (renamed this run), and keeps that outcome's fields the table does not show.
     A problem reads 'Rate card, row 2 (Math growth), tiers: <what is wrong>'.
     """
-    outcomes, errors = [], []
+    current = {o["name"]: o for o in deal["outcomes"]}
+    outcomes, errors, names, banded = [], [], {}, set()
     for number, (_, row) in enumerate(edited.iterrows(), start=1):
         if all(blank(row[c]) for c in KEY_COLUMNS):
             continue  # a row just added and not filled in yet
-        outcome, row_errors = outcome_from_row(row, edited.attrs.get("outcomes", {}))
+        named = (text(row["Outcome"]), row[ORIGINAL])
+        matched = next((n for n in named if not blank(n) and n in current), None)
+        outcome, row_errors = outcome_from_row(row, current.get(matched, {}))
         outcomes.append(outcome)
+        if matched is not None:
+            names[matched] = outcome["name"]
+            if BASES[outcome["basis"]].banded:
+                banded.add(matched)
         label = f"Rate card, row {number}" + (f" ({outcome['name']})" if outcome["name"] else "")
         errors += [f"{label}, tiers: {e[:1].upper()}{e[1:].rstrip('.')}." for e in row_errors]
-    scenarios = renamed_scenarios(edited.attrs.get("scenarios", []), edited)
+    scenarios = renamed_scenarios(deal.get("scenarios", []), names, banded)
     return {**deal, "outcomes": outcomes, "scenarios": scenarios}, errors
 
 
 def weights_of(deal: dict) -> list[float]:
-    """Each outcome's weight as a share (0.25 for 25%): what rate_card_from_frame read from the table."""
-    return [outcome["weight"] for outcome in deal["outcomes"]]
+    return [outcome["weight"] for outcome in deal["outcomes"]]  # shares, as rate_card_from_frame read them
 
 
 def rescaled(edited: pd.DataFrame) -> pd.DataFrame:
@@ -159,48 +185,96 @@ def commitments_from_frame(edited: pd.DataFrame) -> list[dict]:
 
 # ---- the scenarios ---------------------------------------------------------------------------
 
-SCENARIO_FIELDS = ("name", "rates", "students_served", "commitments_met")  # the rest is carried over
+SCENARIO_FIELDS = ("name", "rates", "students_served", "commitments_met", "group_rates", "band_shares")
 
 
 def rate_column(name: str) -> str:
     return f"{name} (%)"
 
 
-def scenarios_frame(deal: dict) -> pd.DataFrame:
-    """One row per scenario: its name, students served, commitments and a rate column per outcome."""
-    names = [o["name"] for o in deal["outcomes"]]
+def scenario_columns(deal: dict, group_names=()) -> dict[str, tuple]:
+    """Each rate and share column of the scenarios table -> (field, outcome, group or None): a rate
+    per outcome paid on a rate, and one per group when the deal has groups; band shares per banded one."""
+    columns = {}
+    for outcome in deal["outcomes"]:
+        name = outcome["name"]
+        if BASES[outcome["basis"]].banded:
+            columns[f"{name}: band shares"] = ("band_shares", name, None)
+            continue
+        columns[rate_column(name)] = ("rates", name, None)
+        columns |= {f"{name}: {g} (%)": ("group_rates", name, g) for g in group_names}
+    return columns
+
+
+def scenario_cell(scenario: dict, field: str, outcome: str, group: str | None):
+    """What a scenario gives for one column: a rate in percent, or band shares as text."""
+    given = scenario.get(field, {}).get(outcome)
+    if field == "band_shares":
+        return shares_to_text(given)
+    return percent(given if group is None else by_name(given, group))
+
+
+def scenarios_frame(deal: dict, group_names=()) -> pd.DataFrame:
+    """One row per scenario: its name, students served, commitments and its rates and band shares."""
+    columns = scenario_columns(deal, group_names)
     rows = []
     for scenario in deal.get("scenarios", []):
         row = {"Scenario": scenario["name"], "Students served": scenario.get("students_served"),
                "Commitments met": scenario.get("commitments_met", True), ORIGINAL: scenario["name"]}
-        row |= {rate_column(n): percent(scenario.get("rates", {}).get(n)) for n in names}
+        row |= {column: scenario_cell(scenario, *where) for column, where in columns.items()}
         rows.append(row)
-    columns = ["Scenario", "Students served", "Commitments met", *map(rate_column, names)]
-    frame = pd.DataFrame(rows, columns=[*columns, ORIGINAL])
-    for column in columns[1:]:
-        frame[column] = frame[column].astype("bool" if column == "Commitments met" else "float64")
+    frame = pd.DataFrame(rows, columns=["Scenario", "Students served", "Commitments met", *columns, ORIGINAL])
+    frame["Commitments met"] = frame["Commitments met"].astype("bool")
+    numbers = ["Students served", *(c for c, where in columns.items() if where[0] != "band_shares")]
+    frame = frame.astype(dict.fromkeys(numbers, "float64"))
     frame.attrs["scenarios"] = {s["name"]: s for s in deal.get("scenarios", [])}
+    frame.attrs["columns"] = columns
     return frame
 
 
-def scenarios_from_frame(edited: pd.DataFrame, outcome_names: list[str]) -> list[dict]:
-    """The table's rows as scenarios; a blank rate is left out (the outcome's expected rate)."""
-    rate_columns = {rate_column(name): name for name in outcome_names}
-    originals = edited.attrs.get("scenarios", {})
-    scenarios = []
-    for _, row in edited.iterrows():
-        if all(blank(row[c]) for c in ["Scenario", "Students served", *rate_columns]):
+def scenarios_from_frame(edited: pd.DataFrame) -> tuple[list[dict], list[str]]:
+    """The table's rows as scenarios, and what cannot be read in them (band shares' text).
+
+    A blank rate or band shares cell is left out (the outcome's expected figure).
+    """
+    columns, originals = edited.attrs.get("columns", {}), edited.attrs.get("scenarios", {})
+    scenarios, errors = [], []
+    for number, (_, row) in enumerate(edited.iterrows(), start=1):
+        if all(blank(row[c]) for c in ["Scenario", "Students served", *columns]):
             continue  # a row just added and not filled in yet
         original = {} if blank(row[ORIGINAL]) else originals.get(row[ORIGINAL], {})
         scenario = {k: v for k, v in original.items() if k not in SCENARIO_FIELDS}
         met = row["Commitments met"]
-        scenario |= {"name": text(row["Scenario"]),
-                     "rates": {n: share(row[c]) for c, n in rate_columns.items() if not blank(row[c])},
+        scenario |= {"name": text(row["Scenario"]), "rates": {},
                      "commitments_met": True if blank(met) else bool(met)}
+        for column, (field, outcome, group) in columns.items():
+            try:
+                value = scenario_value(row[column], original, field, outcome, group)
+                _put(scenario, field, outcome, group, value)
+            except ValueError as error:
+                label = f"Scenarios, row {number}" + (f" ({scenario['name']})" if scenario["name"] else "")
+                errors.append(f"{label}, band shares for {outcome}: {str(error).capitalize()}.")
         if not blank(row["Students served"]):
             scenario["students_served"] = count(row["Students served"])
         scenarios.append(scenario)
-    return scenarios
+    return scenarios, errors
+
+
+def scenario_value(cell, original: dict, field: str, outcome: str, group: str | None):
+    """A cell as the scenario holds it (a share, or a list of band shares); an untouched one exactly."""
+    given = original.get(field, {}).get(outcome)
+    return parse_shares(cell, given) if field == "band_shares" else kept_share(
+        cell, given if group is None else by_name(given, group))
+
+
+def _put(scenario: dict, field: str, outcome: str, group: str | None, value) -> None:
+    if value is None:
+        return  # a blank cell: the outcome's expected figure
+    target = scenario.setdefault(field, {})
+    if group is None:
+        target[outcome] = value
+    else:
+        target.setdefault(outcome, {})[group] = value
 
 
 def scenario_names(edited: pd.DataFrame) -> list[str]:
@@ -218,7 +292,7 @@ def unused_name(edited: pd.DataFrame, stem: str) -> str:
 
 
 def _kept_attrs(edited: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    frame.attrs = dict(edited.attrs)
+    frame.attrs = dict(edited.attrs)  # the table as built: columns and original scenarios
     return frame
 
 
@@ -247,28 +321,23 @@ def without_scenario(edited: pd.DataFrame, source: str) -> pd.DataFrame:
 LOW, HIGH = "Low (%)", "High (%)"
 
 
-def ranges_frame(deal: dict) -> pd.DataFrame:
-    """Each outcome's expected rate and its plausible low and high, in percent."""
-    rows = [{"Outcome": o["name"], "Expected (%)": percent(o["expected_rate"]),
-             LOW: percent(o.get("rate_low")), HIGH: percent(o.get("rate_high"))} for o in deal["outcomes"]]
+def ranges_frame(deal: dict, expected_rates: list[float] | None = None) -> pd.DataFrame:
+    """Each outcome's expected rate (the Expected scenario's when given: groups' overall rate, a banded
+    outcome's paying share) and its plausible low and high, in percent."""
+    rates = expected_rates or [o["expected_rate"] for o in deal["outcomes"]]
+    rows = [{"Outcome": o["name"], "Expected (%)": percent(rate),
+             LOW: percent(o.get("rate_low")), HIGH: percent(o.get("rate_high"))}
+            for o, rate in zip(deal["outcomes"], rates, strict=True)]
     return pd.DataFrame(rows, columns=["Outcome", "Expected (%)", LOW, HIGH]).astype(
         {"Expected (%)": "float64", LOW: "float64", HIGH: "float64"})
 
 
-def edited_rate(edited: pd.DataFrame, frame: pd.DataFrame, row: int, column: str, original):
-    """The edited cell as a share; an untouched cell keeps the deal's value exactly (no % round trip)."""
-    new, old = edited.at[row, column], frame.at[row, column]
-    if blank(new):
-        return None
-    return original if not blank(old) and new == old else float(new) / 100
-
-
-def ranges_from_frame(edited: pd.DataFrame, frame: pd.DataFrame, deal: dict) -> dict:
-    """The deal with each outcome's rate_low and rate_high as edited (`frame`: the table as built)."""
+def ranges_from_frame(edited: pd.DataFrame, deal: dict) -> dict:
+    """The deal with each outcome's rate_low and rate_high as edited; an untouched cell keeps its value."""
     outcomes = []
     for row, outcome in enumerate(deal["outcomes"]):
-        outcomes.append({**outcome, "rate_low": edited_rate(edited, frame, row, LOW, outcome.get("rate_low")),
-                         "rate_high": edited_rate(edited, frame, row, HIGH, outcome.get("rate_high"))})
+        outcomes.append({**outcome, "rate_low": kept_share(edited.at[row, LOW], outcome.get("rate_low")),
+                         "rate_high": kept_share(edited.at[row, HIGH], outcome.get("rate_high"))})
     return {**deal, "outcomes": outcomes}
 
 

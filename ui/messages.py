@@ -23,10 +23,16 @@ FIELD_LABELS = {
     "correlation": "correlation between outcomes", "commitments_miss_probability":
     "chance the district misses its commitments", "students_served_low": "students served, low end",
     "students_served_high": "students served, high end",
+    "student_groups": "student groups", "price_multiplier": "price multiplier",
+    "group_expected_rates": "expected rates by group", "bands": "bands", "min_value": "from value",
+    "expected_band_shares": "expected band shares", "group_rates": "rates by group",
+    "band_shares": "band shares", "group_band_shares": "band shares by group",
+    "max_penalty": "most the penalties may take back",
 }
 
 
-TABLE_NAMES = {"outcomes": "Rate card", "scenarios": "Scenarios", "commitments": "District commitments"}
+TABLE_NAMES = {"outcomes": "Rate card", "scenarios": "Scenarios", "commitments": "District commitments",
+               "student_groups": "Student groups"}
 
 
 RATE_RANGE = re.compile(r"^outcomes\[(\d+)\]\.rate_(low|high)$")  # edited on the Risk page
@@ -47,6 +53,7 @@ def edit_sentence(problem: Problem, data: dict) -> str:
     path, text = problem.path, sentence(problem, data)
     page = ("Risk" if path.startswith("risk.") or RATE_RANGE.match(path)
             else TABLE_NAMES[path.split("[")[0]] if path.startswith(("outcomes", "scenarios"))
+            else "Rate card" if path.startswith(("student_groups", "max_penalty"))
             else "Deal & split" if path else None)
     if page in (None, st.session_state.get(state.PAGE_SHOWN)):
         return text
@@ -68,7 +75,7 @@ def capitalized(text: str) -> str:
 
 
 def _place(path: str, data: dict) -> str:
-    row = re.match(r"^(outcomes|scenarios|commitments)\[(\d+)\]\.?(.*)$", path)
+    row = re.match(r"^(outcomes|scenarios|commitments|student_groups)\[(\d+)\]\.?(.*)$", path)
     if not row:
         return TABLE_NAMES.get(path) or (_field_label(path).capitalize() if path else "")
     table, index, rest = row.group(1), int(row.group(2)), row.group(3)
@@ -80,13 +87,22 @@ def _place(path: str, data: dict) -> str:
     return f"{label}, {_field_label(rest)}" if rest else label
 
 
+# A field keyed by an outcome or group name ('rates.Dosage'), and what to call it before the name.
+BY_NAME = {"rates": "rate for", "group_rates": "rate for", "band_shares": "band shares for",
+           "group_band_shares": "band shares for", "group_expected_rates": "expected rate for"}
+
+
 def _field_label(rest: str) -> str:
-    rates = re.match(r"^rates\.(.+)$", rest)
-    if rates:
-        return f"rate for {rates.group(1)}"
-    tier = re.match(r"^tiers\[(\d+)\]\.(\w+)$", rest)
-    if tier:
-        return f"tier {int(tier.group(1)) + 1} {FIELD_LABELS.get(tier.group(2), tier.group(2))}"
+    by_name = re.match(r"^(\w+)\.(.+)$", rest)
+    if by_name and by_name.group(1) in BY_NAME:
+        field, names = by_name.groups()
+        if field.startswith("group_") and field != "group_expected_rates":  # outcome, then group
+            names = names.replace(".", ", ", 1)
+        return f"{BY_NAME[field]} {names}"
+    item = re.match(r"^(tiers|bands)\[(\d+)\]\.(\w+)$", rest)
+    if item:
+        kind = item.group(1).removesuffix("s")
+        return f"{kind} {int(item.group(2)) + 1} {FIELD_LABELS.get(item.group(3), item.group(3))}"
     last = rest.split(".")[-1]
     return FIELD_LABELS.get(last, last.replace("_", " "))
 

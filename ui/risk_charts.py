@@ -120,8 +120,9 @@ def sweep_chart(deal: Deal) -> None:
         color = palette[i % len(palette)]
         fig.add_trace(go.Scatter(x=sweep["rate"], y=sweep["payment"], mode="lines", name=outcome.name,
                                  line={"color": color, "width": 3}))
-        fig.add_trace(go.Scatter(x=[outcome.expected_rate], y=[at_expected[i].payment], mode="markers",
+        fig.add_trace(go.Scatter(x=[at_expected[i].rate], y=[at_expected[i].payment], mode="markers",
                                  name=f"{outcome.name} at expected rate", showlegend=False,
                                  marker={"color": color, "size": 11, "symbol": "diamond"}))
     charts.show_chart(fig, "Each outcome's payment against its achievement rate (diamond: expected rate)",
-                  "Achievement rate (%)", "Payment to the provider ($)", x_percent=True, key=state.RISK_SWEEP)
+                      "Achievement rate (%; for a banded outcome, students in paying bands)",
+                      "Payment to the provider ($)", x_percent=True, key=state.RISK_SWEEP)

@@ -10,6 +10,7 @@ from obc_calc.core.beta import fitted_range
 from obc_calc.core.model import Deal
 from obc_calc.core.risk_summary import settings_summary
 from obc_calc.core.scenarios import expected
+from obc_calc.core.sensitivity import expected_figure
 from ui import widgets
 
 SUMMARY_ROWS = (("Mean", "mean"), ("Standard deviation", "std"), ("5th percentile", "p5"),
@@ -21,10 +22,11 @@ def drawn_ranges(deal: Deal) -> pd.DataFrame:
     """The range each outcome is really drawn from (see obc_calc.core.beta.fitted_range)."""
     rows = []
     for o in deal.outcomes:
+        centre = expected_figure(deal, o)  # a banded outcome's share in paying bands; with groups, theirs
         if o.rate_low is None or o.rate_high is None:
-            drawn = f"Not set: always {widgets.percent(o.expected_rate)}"
+            drawn = f"Not set: always {widgets.percent(centre)}"
         else:
-            low, high = fitted_range(o.expected_rate, o.rate_high - o.rate_low)
+            low, high = fitted_range(centre, o.rate_high - o.rate_low)
             drawn = f"{widgets.percent(low)} to {widgets.percent(high)}"
         rows.append({"Outcome": o.name, "Range drawn": drawn})
     return pd.DataFrame(rows)

@@ -27,6 +27,8 @@ SAMPLES: dict[str, Path] = {
     "Math tutoring": ROOT / "sample_data" / "math_tutoring.json",
     "Literacy tutoring": ROOT / "sample_data" / "literacy_tutoring.json",
     "Edtech software": ROOT / "sample_data" / "edtech_intervention.json",
+    "MAP growth, banded": ROOT / "sample_data" / "map_growth_banded.json",
+    "Reading, priced by group": ROOT / "sample_data" / "student_groups_priced.json",
 }
 
 
@@ -36,6 +38,10 @@ SAMPLE_NOTES = {
     "Literacy tutoring": "K-3 literacy tutoring priced like Denver's ($900 base + up to $1,500 per student): "
                          "62.5% on outcomes, above the 60% guardrail.",
     "Edtech software": "An adaptive math licence with a cohort threshold, tiers and a graduated outcome.",
+    "MAP growth, banded": "Math tutoring paid on NWEA MAP growth like Ector County's: more for more growth, "
+                          "and a penalty band that takes money back when a student declines.",
+    "Reading, priced by group": "Reading tutoring that pays more per achieving student with a disability "
+                                "(1.5×) or learning English (1.25×), so no student is left behind.",
 }
 
 
@@ -269,6 +275,11 @@ RATE_CARD_MESSAGE = "card_message"  # what an imported card replaced, to say onc
 RATE_CARD_REPLACE = "card_replace"
 RATE_CARD_EXAMPLE = "card_example"
 RATE_CARD_CURVES = "curves"
+GROUPS_TABLE = "student_groups"  # the student groups' editor (tables.base_frame's name)
+GROUP_RATES_TABLE = "group_expected_rates"  # each outcome's expected rate by group (same)
+BANDS_TABLE = "bands_"  # + the outcome's name: its bands' editor (same)
+BAND_CHART = "band_chart_"  # + the outcome's name
+F_MAX_PENALTY = "f_max_penalty"
 SCENARIOS_TABLE = "scenarios"  # the scenarios' editor (tables.base_frame's name)
 SCENARIO_PICK = "scenario_pick"
 SCENARIOS_STACKED = "stacked"

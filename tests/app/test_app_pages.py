@@ -38,8 +38,8 @@ def test_first_load_is_the_math_sample_with_its_headline_figures():
     assert at.session_state["deal"] == load_deal(MATH)
     # total 1,775,000 at 1,250 students; pool 52.8169% = 937,500; base 837,500 = $670.00 per pupil.
     assert metric(at, "Maximum (encumber)").value == "$1,775,000"
-    assert metric(at, "Floor (base only)").value == "$837,500"
-    assert metric(at, "Floor (base only)").delta == "$670.00 per pupil"
+    assert metric(at, "Floor (nothing achieved)").value == "$837,500"
+    assert metric(at, "Floor (nothing achieved)").delta == "$670.00 per pupil"
     # Expected: 837,500 + 234,375 x 0.70 + 515,625 x 0.53 + 187,500 x (0.75-0.5)/(0.9-0.5)
     #         = 837,500 + 164,062.50 + 273,281.25 + 117,187.50 = 1,392,031.25
     assert metric(at, "Expected").value == "$1,392,031"
@@ -183,13 +183,13 @@ def test_renaming_an_outcome_carries_its_scenario_rates():
 
 def test_rate_card_shows_allocations_and_price_per_achieving_student():
     at = go(start(), "app_pages/rate_card.py")
-    rows = table(at, 1).set_index("Outcome")  # the first table is the editor
+    rows = table(at, 2).set_index("Outcome")  # the editors of the outcomes and the student groups first
     # Pool 937,500: Dosage 25% = 234,375 over 1,250 students = 187.50 each.
     assert rows.loc["Dosage", "Allocation"] == "$234,375"
-    assert rows.loc["Dosage", "Price per achieving student"] == "$187.50"
+    assert rows.loc["Dosage", "Price per student"] == "$187.50"
     assert rows.loc["Math growth", "Allocation"] == "$515,625"  # 55%; 412.50 each
-    assert rows.loc["Math growth", "Price per achieving student"] == "$412.50"
-    assert rows.loc["Same tutor", "Price per achieving student"] == "—"  # graduated: no unit price
+    assert rows.loc["Math growth", "Price per student"] == "$412.50"
+    assert rows.loc["Same tutor", "Price per student"] == "—"  # graduated: no unit price
 
 
 def scenario_rows(at: AppTest):
@@ -271,9 +271,33 @@ EDTECH_TOTALS = {
     "High": "$480,000",  # 336,000 + 57,600 (85%: past the target) + 50,400 + 36,000 (41%: all)
     "Low usage, good results": "$413,400",  # 336,000 + 0 (35%: below the floor) + 50,400 + 27,000 (36%)
 }
+# sample_data/map_growth_banded.json: $750,000, 40% on outcomes: pool 300,000, base 450,000 per student.
+# Dosage 20% = 60,000 per student; the MAP growth outcomes 30% = 90,000 and 50% = 150,000, banded:
+# decline -25%, flat 0%, some growth 50%, typical or more 100% of the price per student.
+MAP_TOTALS = {
+    "Expected": "$613,125",  # 450,000 + 60,000 x 0.75 + 90,000 x (-0.0375 + 0.125 + 0.35)
+                             # + 150,000 x (-0.025 + 0.15 + 0.4) = 45,000 + 39,375 + 78,750
+    "Maximum": "$750,000",
+    "Floor": "$420,000",  # everyone declines: -0.25 x 240,000 = -60,000, capped at max_penalty 30,000
+    "Strong year": "$643,875",  # 450,000 + 51,000 + 90,000 x 0.525 + 150,000 x 0.6375
+    "Weak year with declines": "$455,625",  # 450,000 + 24,000 + 90,000 x -0.0375 + 150,000 x -0.1
+    "Fewer students served": "$490,500",  # 1,200 of 1,500: (450,000 + 163,125) x 0.8
+}
+# sample_data/student_groups_priced.json: $1,125,000, fixed base 675,000, pool 450,000; groups 150 x 1.5
+# and 200 x 1.25, others 650 x 1: Σ 1,125, so Dosage pays 100 and Reading growth 200 per unit.
+GROUPS_TOTALS = {
+    "Expected": "$932,563",  # 675,000 + 86,500 + 112,000 + 59,062.50 (sample_data/README.md)
+    "Maximum": "$1,125,000",
+    "Floor": "$675,000",
+    "Gains reach every group": "$993,188",  # 675,000 + 94,500 + 132,750 + 90,937.50
+    "Gains only for other students": "$926,563",  # 675,000 + 86,500 + 106,000 + 59,062.50
+    "Low": "$840,000",  # 675,000 + 112,500 x 0.6 + 225,000 x 0.35 + 112,500 x (0.3 - 0.25) / 0.3
+}
 SCENARIO_TOTALS = {"Math tutoring": MATH_TOTALS, "Literacy tutoring": LITERACY_TOTALS,
-                   "Edtech software": EDTECH_TOTALS}
-TERM_MONTHS = {"Math tutoring": 10, "Literacy tutoring": 9, "Edtech software": 12}
+                   "Edtech software": EDTECH_TOTALS, "MAP growth, banded": MAP_TOTALS,
+                   "Reading, priced by group": GROUPS_TOTALS}
+TERM_MONTHS = {"Math tutoring": 10, "Literacy tutoring": 9, "Edtech software": 12, "MAP growth, banded": 11,
+               "Reading, priced by group": 10}
 
 
 @pytest.mark.parametrize("sample", list(state.SAMPLES))

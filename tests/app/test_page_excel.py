@@ -57,7 +57,9 @@ def test_budget_workbook_download_holds_the_deal(sample, deferred):
     assert entry["file_name"].endswith(".xlsx")
     assert set(entry["file_name"][:-5]) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == SHEETS
+    # A deal with student groups has their sheet after the Summary.
+    groups = ["Student Groups"] if deal.student_groups else []
+    assert book.sheetnames == [SHEETS[0], *groups, *SHEETS[1:]]
     # The Rate Card sheet has one row per outcome under its header, in the deal's order.
     card = book["Rate Card"]
     assert [card.cell(row, 1).value for row in range(2, 2 + len(deal.outcomes))] == [

@@ -59,6 +59,35 @@ STARTING = {
         "High": "$80,000",  # 480,000 - 400,000
         "Low usage, good results": "$13,400",  # 413,400 - 400,000
     }, "50.0%", "$0", "payments keep up with costs every month"),
+    # MAP growth, banded: base 450,000 / 1,500 = 300, outcomes 300,000 / 1,500 = 200; 300 + 100 = 400,
+    # and 400 x 1,500 = 600,000. Break-even: every outcome at r, a banded outcome with r of its
+    # students in paying bands (paying bands scaled by r / p0, the others by (1 - r) / (1 - p0)):
+    # Dosage 60,000 r; Mid-year 90,000 x (0.475 r / 0.6 - 0.0375 (1 - r) / 0.4); End-of-year
+    # 150,000 x (0.55 r / 0.7 - 0.025 (1 - r) / 0.3); together 270,044.64 r - 20,937.50 = 150,000
+    # at r = 63.3%. Cash: month 1 pays 45,000 + 405,000 / 11 against 600,000 / 11 of costs (+27,272.73),
+    # then -17,727.27 a month; Mid-year's 39,375 comes in month 7; -92,897.73 after month 10
+    # (2027-05); Dosage's 45,000 and End-of-year's 78,750 in month 11 bring it to the 13,125 margin.
+    "MAP growth, banded": (400, {
+        "Expected": "$13,125",  # 613,125 - 600,000
+        "Strong year": "$43,875",  # 643,875 - 600,000
+        "Weak year with declines": "-$144,375",  # 455,625 - 600,000
+        "Fewer students served": "$10,500",  # 490,500 - 400 x 1,200
+    }, "63.3%", "$92,898", "furthest behind in 2027-05"),
+    # Reading, priced by group: base 675,000 / 1,000 = 675, outcomes 450,000 / 1,000 = 450; 675 + 225 =
+    # 900, and 900 x 1,000 = 900,000. Break-even: each outcome's overall rate at r, its groups moving in
+    # proportion below the expected overall rate (docs/risk.md). Dosage: groups 70%, 75%, 80% of 150,
+    # 200, 650 students, overall 77.5%, priced (x 1.5, 1.25, 1) 865 / 1,125; so it pays 112,500 x
+    # (865 / 1,125) / 77.5% r. Reading: 40%, 45%, 55%, overall 50.75%, priced 560 / 1,125: 225,000 x
+    # (560 / 1,125) / 50.75% r. Placement reads the overall rate: 112,500 (r - 25%) / 30%. Together
+    # 707,302.38 r - 93,750 = 225,000 at r = 45.1%. Cash: month 1
+    # pays 135,000 + 54,000 against 90,000 (+99,000), then -36,000 a month; Dosage's 86,500 in month 5;
+    # -102,500 after month 9 (2027-05); Reading's 112,000 and Placement's 59,062.50 in month 10.
+    "Reading, priced by group": (900, {
+        "Expected": "$32,563",  # 932,562.50 - 900,000
+        "Gains reach every group": "$93,188",  # 993,187.50 - 900,000
+        "Gains only for other students": "$26,563",  # 926,562.50 - 900,000
+        "Low": "-$60,000",  # 840,000 - 900,000
+    }, "45.1%", "$102,500", "furthest behind in 2027-05"),
 }
 
 

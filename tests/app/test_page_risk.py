@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import obc_calc.core.simulate as sim
+from obc_calc.core.model import Risk
 from obc_calc.io.dealfile import load_deal
 from tests.app_support import MATH, act, button, edit_table, errors, go, start
 from ui import state, widgets
@@ -240,3 +241,19 @@ def test_the_trials_and_seed_chosen_survive_leaving_the_page():
     assert at.select_slider(key="risk_trials").value == 25_000
     assert at.number_input(key="risk_seed").value == 9
     assert_shows(at, sim.simulate(load_deal(MATH), 25_000, 9))
+
+
+def test_a_banded_deal_with_nothing_uncertain_pays_its_expected_total():
+    # sample_data/map_growth_banded.json with no ranges and no risk settings: every trial is the
+    # Expected scenario, 450,000 + 60,000 × 0.75 + 90,000 × 0.4375 + 150,000 × 0.525 = 613,125.
+    deal = load_deal(state.SAMPLES["MAP growth, banded"])
+    deal = deal.model_copy(update={"risk": Risk(), "outcomes": [
+        o.model_copy(update={"rate_low": None, "rate_high": None}) for o in deal.outcomes]})
+    at = go(start(deal=deal), RISK)
+    assert not at.error, errors(at)
+    spread = table_with(at, "District total").set_index("Figure")
+    assert spread.loc["5th percentile", "District total"] == "$613,125"
+    assert spread.loc["95th percentile", "District total"] == "$613,125"
+    ranges = table_with(at, "Range drawn").set_index("Outcome")
+    # A banded outcome's figure is its share of students in paying bands: 25% + 35% at mid-year.
+    assert ranges.loc["Mid-year MAP growth", "Range drawn"] == "Not set: always 60.0%"

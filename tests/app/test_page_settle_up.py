@@ -222,3 +222,60 @@ def test_sample_replaces_an_upload_and_clear_empties_the_page():
     at.button(key="settle_clear").click().run()
     assert "No results file yet" in "\n".join(i.value for i in at.info)
     assert not at.metric
+
+
+def invoice_lines(at: AppTest) -> list[dict]:
+    """Every line of the invoice, group and band lines included (they share their outcome's name)."""
+    table = next(d.value for d in at.dataframe if "Amount due" in d.value.columns)
+    return table.to_dict("records")
+
+
+# $10,000 for 10 students, 40% on one per-student outcome: pool $4,000, fixed base $6,000. English
+# learners: 5 students at 3 times the price, the 5 others at 1: Σ 15 + 5 = 20, so u = 4,000 / 20 = $200
+# and an English learner achieving earns $600.
+GROUPED = make_deal(students=10, total_cost=10_000,
+                    student_groups=[{"name": "English learners", "students": 5, "price_multiplier": 3}])
+# S1 and S2 English learners (S1 achieves), S3 blank (other students) achieves, S4 other achieves,
+# S5 an English learner not served.
+GROUPED_FILE = (b"student_id,served,Growth,group\nS1,1,1,English learners\nS2,1,0,English learners\n"
+                b"S3,1,1,\nS4,1,1,Other students\nS5,0,1,English learners\n")
+
+
+def test_a_group_column_prices_each_achiever_by_group():
+    at = open_page(GROUPED)
+    assert "`group` (needed)" in plain("\n".join(i.value for i in at.info))
+    at = upload(at, "groups.csv", GROUPED_FILE)
+    assert not errors(at)
+    groups = {row["Group"]: row for row in invoice_lines(at) if row["Group"]}
+    assert (groups["English learners"]["Eligible"], groups["English learners"]["Achievers"]) == ("2", "1")
+    assert groups["English learners"]["Price"] == "$600.00"
+    assert groups["English learners"]["Amount due"] == "$600.00"  # 1 × 600
+    assert groups["Other students"]["Amount due"] == "$400.00"  # 2 × 200
+    assert metric(at, "Total due").value == "$7,000.00"  # 6,000 + 600 + 400
+
+
+def test_the_group_column_can_be_mapped_from_another_name():
+    at = upload(open_page(GROUPED), "groups.csv", GROUPED_FILE.replace(b",group\n", b",learner type\n", 1))
+    token = at.session_state["settle_file"]["token"]
+    at = act(at.selectbox(key=f"settle_column_{token}_group").set_value("learner type"))
+    assert metric(at, "Total due").value == "$7,000.00"
+
+
+# $10,000 for 10 students, 40% on one banded outcome: $4,000 over 10 students is $400 a student; a
+# decline takes back 25% ($100), 0 to 1 pays nothing, 1 and up pays $400.
+BANDED = make_deal(students=10, total_cost=10_000, outcomes=[{
+    "name": "MAP", "basis": "per_student_banded", "expected_rate": 0.0,
+    "bands": [{"min_value": None, "payout": -0.25}, {"min_value": 0, "payout": 0},
+              {"min_value": 1, "payout": 1}]}])
+BANDED_FILE = b"student_id,served,MAP\nS1,1,-0.5\nS2,1,0.2\nS3,1,1.2\nS4,1,1.0\n"
+
+
+def test_a_banded_outcome_pays_each_band():
+    at = upload(open_page(BANDED), "map.csv", BANDED_FILE)
+    assert not errors(at)
+    bands = {row["Band"]: row for row in invoice_lines(at) if row["Band"]}
+    assert bands["below 0 (pays -25%)"]["Amount due"] == "-$100.00"  # S1: 400 × −0.25
+    assert bands["below 0 (pays -25%)"]["Price"] == "-$100.00"
+    assert bands["1 or more (pays 100%)"]["Eligible"] == "2"  # S3 and S4 (1.0 is in the band)
+    assert bands["1 or more (pays 100%)"]["Amount due"] == "$800.00"
+    assert metric(at, "Total due").value == "$6,700.00"  # 6,000 − 100 + 0 + 800

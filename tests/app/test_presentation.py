@@ -56,7 +56,7 @@ def test_on_shows_the_math_deals_figures_large_with_nothing_to_edit():
     assert figures(at) == {
         "Maximum to encumber": ("$1,775,000", "$1,420.00 per pupil"),  # 1,775,000 / 1,250
         "Expected": ("$1,392,031", "$1,113.63 per pupil"),  # 1,392,031.25 / 1,250 = 1,113.625
-        "Floor (base only)": ("$837,500", "$670.00 per pupil"),  # 837,500 / 1,250
+        "Floor (nothing achieved)": ("$837,500", "$670.00 per pupil"),  # 837,500 / 1,250
         "Performance share": ("52.8%", "pool $937,500"),
     }
     assert "Math growth carries more weight (55%) than Dosage (25%)" in at.info[0].value
@@ -72,7 +72,7 @@ def test_on_shows_a_shared_deal_and_its_warning():
     assert figures(at) == {
         "Maximum to encumber": ("$1,200,000", "$2,400.00 per pupil"),
         "Expected": ("$956,250", "$1,912.50 per pupil"),
-        "Floor (base only)": ("$450,000", "$900.00 per pupil"),
+        "Floor (nothing achieved)": ("$450,000", "$900.00 per pupil"),
         "Performance share": ("62.5%", "pool $750,000"),
     }
     assert "62.5% of the price depends on outcomes" in at.warning[0].value

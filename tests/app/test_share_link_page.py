@@ -40,8 +40,8 @@ def test_a_deal_in_the_link_opens_with_its_figures():
     assert at.session_state["deal"] == literacy
     # Literacy: total 1,200,000 for 500 students, 62.5% on outcomes: pool 750,000, base 450,000.
     assert metric(at, "Maximum (encumber)").value == "$1,200,000"
-    assert metric(at, "Floor (base only)").value == "$450,000"
-    assert metric(at, "Floor (base only)").delta == "$900.00 per pupil"  # 450,000 / 500
+    assert metric(at, "Floor (nothing achieved)").value == "$450,000"
+    assert metric(at, "Floor (nothing achieved)").delta == "$900.00 per pupil"  # 450,000 / 500
     # Expected: 450,000 + 225,000 x 0.75 + 375,000 x 0.50 + 150,000 (45% reaches the 40% target)
     #         = 450,000 + 168,750 + 187,500 + 150,000 = 956,250, or 1,912.50 per pupil.
     assert metric(at, "Expected").value == "$956,250"

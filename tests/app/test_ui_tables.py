@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
-from ui import converters
+from obc_calc.io.dealfile import deal_from_dict
+from ui import band_tables, converters, group_tables
 
 DOSAGE = {"name": "Dosage", "metric": "Sessions attended", "threshold": "80% of sessions",
           "threshold_value": 0.8, "basis": "per_student", "weight": 0.25, "expected_rate": 0.5,
@@ -19,7 +21,7 @@ GROWTH = {"name": "Growth", "metric": "Scale score", "threshold": "one year", "b
           "weight": 0.75, "expected_rate": 0.25, "tiers": [{"min_rate": 0.2, "payout": 0.5},
                                                            {"min_rate": 0.3, "payout": 1.0}],
           "data_source": "district", "eligible_students": 80}
-DEAL = {"name": "Small", "students": 100, "total_cost": 100000, "performance_share": 0.4,
+DEAL = {"schema_version": 1, "name": "Small", "students": 100, "total_cost": 100000, "performance_share": 0.4,
         "outcomes": [DOSAGE, GROWTH],
         "scenarios": [{"name": "Low", "rates": {"Dosage": 0.25, "Growth": 0.125}, "commitments_met": True},
                       {"name": "Few", "rates": {}, "students_served": 50, "commitments_met": False,
@@ -171,7 +173,7 @@ def test_scenarios_frame_shows_rates_in_percent():
 
 def test_scenarios_round_trip_and_carry_other_fields():
     frame = converters.scenarios_frame(DEAL)
-    assert converters.scenarios_from_frame(frame, ["Dosage", "Growth"]) == DEAL["scenarios"]
+    assert converters.scenarios_from_frame(frame) == (DEAL["scenarios"], [])
 
 
 def test_scenarios_blank_cells_new_rows_and_shares():
@@ -181,7 +183,8 @@ def test_scenarios_blank_cells_new_rows_and_shares():
     empty = dict.fromkeys(frame.columns)
     frame = pd.concat([frame, pd.DataFrame([new, empty])], ignore_index=True)
     frame.attrs = converters.scenarios_frame(DEAL).attrs
-    scenarios = converters.scenarios_from_frame(frame, ["Dosage", "Growth"])
+    scenarios, errors = converters.scenarios_from_frame(frame)
+    assert errors == []
     assert len(scenarios) == 3  # the empty row is skipped
     assert scenarios[2] == {"name": "", "rates": {"Dosage": 0.625}, "commitments_met": True,
                             "students_served": 40}
@@ -215,11 +218,145 @@ def test_ranges_read_back_as_shares_and_untouched_cells_keep_the_exact_rate():
     edited = frame.copy()
     edited.loc[0, "High (%)"] = 70.0
     edited.loc[1, ["Low (%)", "High (%)"]] = [10.0, 37.5]
-    candidate = converters.ranges_from_frame(edited, frame, deal)
+    candidate = converters.ranges_from_frame(edited, deal)
     # 0.43 is kept as given, not as 43.0 / 100; 37.5 / 100 = 0.375
     assert converters.ranges_of(candidate) == [(0.43, 0.7), (0.1, 0.375)]
     edited.loc[0, ["Low (%)", "High (%)"]] = math.nan
-    cleared = converters.ranges_from_frame(edited, frame, deal)
+    cleared = converters.ranges_from_frame(edited, deal)
     assert cleared["outcomes"][0]["rate_low"] is None and cleared["outcomes"][0]["rate_high"] is None
-    untouched = converters.ranges_from_frame(frame, frame, deal)
+    untouched = converters.ranges_from_frame(frame, deal)
     assert converters.ranges_of(untouched) == [(0.43, 0.6), (None, None)]
+
+
+# ---- student groups and bands ------------------------------------------------------------------
+
+GROUPS = [{"name": "Students with disabilities", "students": 10, "price_multiplier": 1.5},
+          {"name": "English learners", "students": 20, "price_multiplier": 1.25}]
+GROUPED = DEAL | {
+    "student_groups": GROUPS,
+    "outcomes": [DOSAGE | {"group_expected_rates": {"English learners": 0.4}},
+                 GROWTH | {"eligible_students": None}],
+    "scenarios": [{"name": "Low", "rates": {"Dosage": 0.25},
+                   "group_rates": {"Dosage": {"English learners": 0.3, "Students with disabilities": 0.2}}}]}
+BANDED = {"name": "MAP", "basis": "per_student_banded", "weight": 1.0, "expected_rate": 0.0,
+          "data_source": "district",
+          "bands": [{"min_value": None, "payout": -0.25}, {"min_value": 0.0, "payout": 0.0},
+                    {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}],
+          "expected_band_shares": [0.1, 0.3, 0.4, 0.2]}
+
+
+def test_groups_frame_and_a_new_group_with_a_blank_multiplier():
+    frame = group_tables.groups_frame(GROUPED)
+    assert frame["Group"].tolist() == ["Students with disabilities", "English learners"]
+    assert frame["Students"].tolist() == [10.0, 20.0]
+    assert frame["Price multiplier"].tolist() == [1.5, 1.25]
+    added = pd.concat([frame, pd.DataFrame([{"Group": "Newcomers", "Students": 5.0}])], ignore_index=True)
+    candidate = group_tables.groups_from_frame(added, GROUPED)
+    assert candidate["student_groups"][2] == {"name": "Newcomers", "students": 5, "price_multiplier": 1.0}
+
+
+def test_renaming_a_group_renames_its_rates_and_removing_one_drops_them():
+    frame = group_tables.groups_from_frame(group_tables.groups_frame(GROUPED), GROUPED)
+    assert frame == GROUPED  # unchanged: the same deal back
+    edited = group_tables.groups_frame(GROUPED)
+    edited.loc[1, "Group"] = "Multilingual learners"
+    edited = edited.drop(index=0)
+    candidate = group_tables.groups_from_frame(edited, GROUPED)
+    assert candidate["student_groups"] == [{"name": "Multilingual learners", "students": 20,
+                                            "price_multiplier": 1.25}]
+    assert candidate["outcomes"][0]["group_expected_rates"] == {"Multilingual learners": 0.4}
+    assert candidate["scenarios"][0]["group_rates"] == {"Dosage": {"Multilingual learners": 0.3}}
+    emptied = group_tables.groups_from_frame(edited.iloc[0:0], GROUPED)
+    assert "student_groups" not in emptied and "group_expected_rates" not in emptied["outcomes"][0]
+    assert "group_rates" not in emptied["scenarios"][0]
+
+
+def test_group_rates_table_by_outcome_and_group():
+    deal = deal_from_dict(GROUPED)
+    frame = group_tables.group_rates_frame(deal)
+    assert list(frame.columns) == ["Outcome", "Expected rate (%)", "Students with disabilities (%)",
+                                   "English learners (%)", "Other students (%)"]  # 100 − 30 = 70 others
+    assert cell(frame, 0, "English learners (%)") == 40.0
+    assert cell(frame, 0, "Other students (%)") is None  # blank: the outcome's 50%
+    frame.loc[1, "Other students (%)"] = 12.5
+    candidate = group_tables.group_rates_from_frame(frame, GROUPED)
+    assert candidate["outcomes"][0]["group_expected_rates"] == {"English learners": 0.4}
+    assert candidate["outcomes"][1]["group_expected_rates"] == {"Other students": 0.125}
+
+
+def test_group_prices_are_the_unit_price_times_the_multiplier():
+    prices = group_tables.group_prices_frame(deal_from_dict(GROUPED)).set_index("Group")
+    # Dosage: 25% of the 40,000 pool = 10,000 over 1.5 × 10 + 1.25 × 20 + 70 = 110 = 90.909...
+    assert prices.loc["Students with disabilities", "Dosage: per achiever"] == "$136.36"  # × 1.5
+    assert prices.loc["English learners", "Dosage: per achiever"] == "$113.64"  # × 1.25
+    assert prices.loc["Other students", "Dosage: per achiever"] == "$90.91"
+    assert "Growth: per achiever" not in prices.columns  # tiered: no price per achiever
+
+
+def test_bands_frame_round_trip_and_an_edit():
+    deal = DEAL | {"outcomes": [BANDED], "scenarios": []}
+    frame = band_tables.bands_frame(BANDED)
+    assert cell(frame, 0, "From value") is None  # any value
+    assert frame["Payout (%)"].tolist() == [-25.0, 0.0, 50.0, 100.0]
+    assert frame["Expected share (%)"].tolist() == [10.0, 30.0, 40.0, 20.0]
+    assert band_tables.bands_from_frame(frame, deal) == deal
+    frame.loc[2, "Payout (%)"] = 60.0
+    frame.loc[:, "Expected share (%)"] = math.nan
+    edited = band_tables.bands_from_frame(frame, deal)["outcomes"][0]
+    assert edited["bands"][2] == {"min_value": 1.0, "payout": 0.6}
+    assert "expected_band_shares" not in edited  # every share blank: none planned
+
+
+def test_band_prices_are_the_price_per_student_times_the_payout():
+    # The issue's example: $100,000 over 500 students is $200 a student.
+    deal = deal_from_dict({"schema_version": 1, "name": "MAP", "students": 500, "total_cost": 500_000,
+                           "performance_share": 0.2, "outcomes": [BANDED]})
+    prices = band_tables.band_prices(deal, deal.outcomes[0])
+    assert [(p.label, p.price) for p in prices] == [("below 0", -50.0), ("0 to 1", 0.0), ("1 to 1.5", 100.0),
+                                                    ("1.5 or more", 200.0)]
+
+
+def test_band_shares_as_text():
+    assert band_tables.shares_to_text([0.1, 0.3, 0.4, 0.2]) == "10%, 30%, 40%, 20%"
+    assert band_tables.parse_shares("10, 30; 40%, 20") == [0.1, 0.3, 0.4, 0.2]
+    assert band_tables.parse_shares("  ") is None
+    with pytest.raises(ValueError, match="got 'ten'"):
+        band_tables.parse_shares("ten, 20")
+
+
+def test_scenarios_table_with_groups_and_bands():
+    deal = GROUPED | {"outcomes": [GROUPED["outcomes"][0], BANDED],
+                      "scenarios": [{"name": "Low", "rates": {"Dosage": 0.25}, "commitments_met": True,
+                                     "group_rates": {"Dosage": {"English learners": 0.3}},
+                                     "band_shares": {"MAP": [0.5, 0.5, 0.0, 0.0]}}]}
+    names = ["Students with disabilities", "English learners", "Other students"]
+    frame = converters.scenarios_frame(deal, names)
+    assert list(frame.columns)[3:-1] == ["Dosage (%)", "Dosage: Students with disabilities (%)",
+                                         "Dosage: English learners (%)", "Dosage: Other students (%)",
+                                         "MAP: band shares"]  # no rate column for the banded MAP
+    assert cell(frame, 0, "Dosage: English learners (%)") == 30.0
+    assert cell(frame, 0, "MAP: band shares") == "50%, 50%, 0%, 0%"
+    assert converters.scenarios_from_frame(frame) == (deal["scenarios"], [])
+    frame.loc[0, "MAP: band shares"] = "0, 0, 0, 100"
+    frame.loc[0, "Dosage: Other students (%)"] = 90.0
+    scenarios, errors = converters.scenarios_from_frame(frame)
+    assert errors == []
+    assert scenarios[0]["band_shares"] == {"MAP": [0.0, 0.0, 0.0, 1.0]}
+    assert scenarios[0]["group_rates"] == {"Dosage": {"English learners": 0.3, "Other students": 0.9}}
+    frame.loc[0, "MAP: band shares"] = "half"
+    assert converters.scenarios_from_frame(frame)[1] == [
+        "Scenarios, row 1 (Low), band shares for MAP: Expected a number, got 'half'."]
+
+
+def test_switching_an_outcome_to_banded_starts_its_bands_and_drops_its_scenario_rates():
+    frame = converters.rate_card_frame(DEAL)
+    frame.loc[0, "Basis"] = "per_student_banded"
+    candidate, errors = converters.rate_card_from_frame(frame, DEAL)
+    assert errors == []
+    assert candidate["outcomes"][0]["bands"] == [{"min_value": None, "payout": 0.0},
+                                                 {"min_value": 0.0, "payout": 1.0}]
+    assert candidate["scenarios"][0]["rates"] == {"Growth": 0.125}  # Dosage's 25% is gone
+    back = converters.rate_card_frame(candidate)
+    back.loc[0, "Basis"] = "per_student"
+    undone, _ = converters.rate_card_from_frame(back, candidate)
+    assert "bands" not in undone["outcomes"][0]
