@@ -106,20 +106,17 @@ def curves_chart() -> None:
     deal = state.current()
     rates = achievement_rates(1001)
     fig = go.Figure()
-    on_rates = [(o, r) for o, r in zip(deal.outcomes, expected(deal).outcomes, strict=True)
-                if not BASES[o.basis].banded]  # a banded outcome's payments are in its band chart
-    if not on_rates:
-        return
-    for outcome, at_expected in on_rates:
+    for outcome, at_expected in zip(deal.outcomes, expected(deal).outcomes, strict=True):
         fig.add_trace(go.Scatter(x=rates, y=payment_curve(deal, outcome, rates), mode="lines",
                                  name=outcome.name, line_shape="linear"))
-        # With student groups each group has its own expected rate: the circle is the overall rate and
-        # what the groups' rates pay, which sits off the line when the groups are priced apart.
+        # The curve moves a banded outcome's share in paying bands, and a grouped outcome's overall
+        # rate with its groups in proportion (docs/risk.md), so it passes through the expected case.
         fig.add_trace(go.Scatter(x=[at_expected.rate], y=[at_expected.payment], mode="markers",
                                  name=f"{outcome.name}: expected", showlegend=False,
                                  marker={"size": 10, "symbol": "circle-open", "line": {"width": 2}}))
     charts.show_chart(fig, "Payment by achievement rate (circles: expected rate)",
-                  "Achievement rate (% of eligible students meeting the threshold)", "Payment ($)",
+                      "Achievement rate (% of eligible students meeting the threshold; for a banded "
+                      "outcome, in bands that pay)", "Payment ($)",
                   x_percent=True, key=state.RATE_CARD_CURVES)
 
 
