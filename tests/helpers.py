@@ -29,3 +29,25 @@ def deal_problems(**fields) -> list[str]:
     with pytest.raises(DealError) as caught:
         deal_from_dict(deal_dict(**fields))
     return [str(p) for p in caught.value.problems]
+
+
+# The issue's worked examples of student groups and bands (issue 12), shared by the risk tests.
+GROUPS = [{"name": "Students with disabilities", "students": 100, "price_multiplier": 1.5},
+          {"name": "English learners", "students": 200, "price_multiplier": 1.25}]
+GROUP_RATES = {"Students with disabilities": 0.4, "English learners": 0.5, "Other students": 0.6}
+BANDS = [{"min_value": None, "payout": -0.25}, {"min_value": 0, "payout": 0},
+         {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}]
+
+
+def groups_example(**outcome):
+    """$500,000 at 40% is a $200,000 pool on 1,000 students, a $300,000 base; one per-student outcome."""
+    growth = {"name": "Growth", "group_expected_rates": GROUP_RATES} | outcome
+    return make_deal(students=1_000, total_cost=500_000, student_groups=GROUPS, outcomes=[growth])
+
+
+def banded_example(outcome: dict | None = None, **fields):
+    """$250,000 at 40% is $100,000 over 500 students ($200 a student), a $150,000 base."""
+    growth = {"name": "Growth", "basis": "per_student_banded", "bands": BANDS,
+              "expected_band_shares": [0.1, 0.3, 0.4, 0.2]} | (outcome or {})
+    return make_deal(students=500, total_cost=250_000, outcomes=[growth], **fields)
+

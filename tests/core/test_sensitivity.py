@@ -14,7 +14,7 @@ from obc_calc.core.sensitivity import (
     scenario_at,
     tornado,
 )
-from tests.helpers import make_deal
+from tests.helpers import BANDS, banded_example, groups_example, make_deal
 
 CENT = 0.005
 
@@ -72,24 +72,6 @@ def test_default_sweep_covers_0_to_100_percent():
 
 # ---------------------------------------------------------------- student groups and bands
 
-GROUPS = [{"name": "Students with disabilities", "students": 100, "price_multiplier": 1.5},
-          {"name": "English learners", "students": 200, "price_multiplier": 1.25}]
-GROUP_RATES = {"Students with disabilities": 0.4, "English learners": 0.5, "Other students": 0.6}
-BANDS = [{"min_value": None, "payout": -0.25}, {"min_value": 0, "payout": 0},
-         {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}]
-
-
-def groups_example(**outcome):
-    """The issue's first worked example: a $200,000 pool on 1,000 students, a $300,000 base."""
-    growth = {"name": "Growth", "group_expected_rates": GROUP_RATES} | outcome
-    return make_deal(students=1_000, total_cost=500_000, student_groups=GROUPS, outcomes=[growth])
-
-
-def banded_example(**outcome):
-    """The issue's second: $100,000 over 500 students ($200 a student), a $150,000 base."""
-    growth = {"name": "Growth", "basis": "per_student_banded", "bands": BANDS,
-              "expected_band_shares": [0.1, 0.3, 0.4, 0.2]} | outcome
-    return make_deal(students=500, total_cost=250_000, outcomes=[growth])
 
 
 def test_group_rates_move_with_the_overall_rate():
@@ -131,7 +113,7 @@ def test_sweep_of_a_banded_outcome_by_hand():
 
 
 def test_tornado_of_a_banded_outcome_gives_penalties_back_above_max_penalty():
-    result = tornado(banded_example(rate_low=0.0, rate_high=0.7))
+    result = tornado(banded_example(outcome={"rate_low": 0.0, "rate_high": 0.7}))
     (bar,) = result.bars
     # At a paying share of 0 the outcome pays -$6,250 (above); with max_penalty 0 it is given back,
     # so the total is the $150,000 base. At 0.7: -0.25 x 0.1 x 0.75 + (0.5 x 0.4 + 0.2) x 7/6

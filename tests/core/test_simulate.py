@@ -29,7 +29,7 @@ from obc_calc.core.simulate import (
     starting_served_range,
 )
 from obc_calc.io.dealfile import deal_from_dict, load_deal
-from tests.helpers import deal_problems, make_deal
+from tests.helpers import BANDS, banded_example, deal_problems, groups_example, make_deal
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "data" / "example_deal.json").read_text())
 MATH = Path(__file__).parents[2] / "sample_data" / "math_tutoring.json"
@@ -285,24 +285,6 @@ def test_nothing_uncertain_until_a_range_enrollment_or_miss_chance_is_set():
 
 # ---------------------------------------------------------------- student groups and bands
 
-GROUPS = [{"name": "Students with disabilities", "students": 100, "price_multiplier": 1.5},
-          {"name": "English learners", "students": 200, "price_multiplier": 1.25}]
-GROUP_RATES = {"Students with disabilities": 0.4, "English learners": 0.5, "Other students": 0.6}
-BANDS = [{"min_value": None, "payout": -0.25}, {"min_value": 0, "payout": 0},
-         {"min_value": 1.0, "payout": 0.5}, {"min_value": 1.5, "payout": 1.0}]
-
-
-def groups_example(**outcome):
-    """The issue's first worked example: $500,000 at 40% is a $200,000 pool on 1,000 students."""
-    growth = {"name": "Growth", "group_expected_rates": GROUP_RATES} | outcome
-    return make_deal(students=1_000, total_cost=500_000, student_groups=GROUPS, outcomes=[growth])
-
-
-def banded_example(**fields):
-    """The issue's second: $250,000 at 40% is $100,000 over 500 students, $200 a student."""
-    growth = {"name": "Growth", "basis": "per_student_banded", "bands": BANDS,
-              "expected_band_shares": [0.1, 0.3, 0.4, 0.2]} | fields.pop("outcome", {})
-    return make_deal(students=500, total_cost=250_000, outcomes=[growth], **fields)
 
 
 def test_zero_spread_pays_the_worked_example_of_groups_in_every_trial():
