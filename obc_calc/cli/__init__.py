@@ -63,9 +63,9 @@ def write_output(path: str, what: str, write: Callable[[str], None]) -> None:
 
 
 def _command_modules() -> list:
-    from obc_calc.cli import evaluate, export, import_deal, invoice, provider, simulate
+    from obc_calc.cli import evaluate, export, import_deal, invoice, library, provider, simulate
 
-    return [evaluate, provider, simulate, invoice, export, import_deal]
+    return [evaluate, provider, simulate, invoice, export, import_deal, library]
 
 
 def build_parser() -> argparse.ArgumentParser:
