@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from obc_calc.io.sharelink import encode_deal
-from ui import state
+from ui import library_panel, state
 
 # The app's pages in menu order: (script, title, icon). app.py and the browser test both read it.
 PAGES: list[tuple[str, str, str]] = [
@@ -24,6 +24,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("app_pages/settle_up.py", "Settle-up", ":material/receipt_long:"),
     ("app_pages/compare.py", "Compare", ":material/compare_arrows:"),
     ("app_pages/provider.py", "Provider view", ":material/storefront:"),
+    ("app_pages/library.py", "Library", ":material/folder_shared:"),
 ]
 
 # Presentation mode shows this page alone, in place of the pages above.
@@ -97,12 +98,16 @@ def main() -> None:
     state.init_state()
     state.publish_link()  # moving to another page drops the query from the address; put the deal back
     st.sidebar.caption(f"Deal: **{state.current().name}**")
+    # Its library version and whether it has unsaved changes; no save button while presenting.
+    status = library_panel.sidebar_block(saving=not st.session_state.get(state.PRESENTING, False))
     page = route(presentation_switch())
     link = share_box(page.url_path)
-    state.show_flash(state.APP)  # once: why the deal in a damaged or foreign link could not be opened
+    state.show_flash(state.APP)  # once: why a link's deal could not be opened; what a library action did
+    library_panel.questions()  # drop unsaved changes to open another deal? a stale save: what now?
     st.session_state[state.PAGE_SHOWN] = page.title  # refused edits name the page of a field set elsewhere
     page.run()
     show_link(link, page.url_path)  # the page may have changed the deal (an edit in a table)
+    library_panel.show_status(status)
 
 
 # `streamlit run` and AppTest run this file as __main__; tests import it for the page list.

@@ -22,7 +22,8 @@ from obc_calc.core.flags import deal_flags
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.model import Deal
 from obc_calc.io.dealfile import deal_from_json, deal_to_json, load_deal
-from ui import charts, messages, state, widgets
+from obc_calc.store.library import LibraryError
+from ui import charts, library_state, messages, state, widgets
 
 CURRENT = "Current deal"
 PICK = state.COMPARE_PICK  # the multiselect of the deals to compare
@@ -61,6 +62,7 @@ def sources() -> dict[str, Deal]:
     deals[CURRENT] = state.current()
     deals.update({name: sample_deal(name) for name in state.SAMPLES})
     deals.update(uploads())
+    deals.update(st.session_state.get(state.COMPARE_LIBRARY, {}))
     return deals
 
 
@@ -173,6 +175,20 @@ def upload_changed() -> None:
     new = [label for label in added if label not in chosen][:MAX_DEALS]
     if new:  # the new files join the columns, pushing out the last ones when there are four
         choose(chosen[:MAX_DEALS - len(new)] + new)
+
+
+def load_library() -> None:
+    """on_click: every deal of the library's open workspace (its newest version) joins the deals on offer."""
+    try:
+        deals = library_state.workspace_deals()
+    except LibraryError as error:
+        deals, lines = {}, [str(error)]
+    else:
+        lines = [] if deals else ["No deal is saved in the library's open workspace yet (Library page)."]
+    st.session_state[state.COMPARE_LIBRARY] = deals
+    state.set_problems(state.COMPARE_UPLOAD, lines)
+    if deals:
+        choose(list(deals)[:MAX_DEALS])
 
 
 # ---- simulation ------------------------------------------------------------------------------
@@ -305,6 +321,9 @@ st.file_uploader("Add deal files (JSON)", type=["json"], accept_multiple_files=T
                  on_change=upload_changed, help="Deal files saved from this app (Budget page) or written "
                                                 f"by hand; each becomes a deal you can compare. Up to "
                                                 f"{MAX_UPLOAD_MB} MB each.")
+st.button("Load every deal of the library workspace", on_click=load_library, icon=":material/folder_shared:",
+          help="The newest version of each deal saved in the workspace open on the Library page; the first "
+               f"{MAX_DEALS} become the columns, and the others can be picked above.")
 upload_problems = state.problems(state.COMPARE_UPLOAD)
 if upload_problems:
     st.error(messages.bullets(upload_problems))

@@ -4,20 +4,26 @@ import streamlit as st
 
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_UPLOAD_MB
+from obc_calc.core.model import Deal
 from obc_calc.core.report import deal_report
 from obc_calc.io.deal_upload import deal_from_upload, is_workbook
 from obc_calc.io.dealfile import deal_from_dict, load_deal
-from ui import messages, state, widgets
+from ui import library_state, messages, state, widgets
 
 
 def open_sample(name: str) -> None:
-    state.load(load_deal(state.SAMPLES[name]))
+    state.open_deal(load_deal(state.SAMPLES[name]))
     state.flash(f"Opened the sample deal: {state.current().name}.")
 
 
 def open_blank() -> None:
-    state.load(deal_from_dict(state.BLANK_DEAL))
+    state.open_deal(deal_from_dict(state.BLANK_DEAL))
     state.flash("Started a blank deal with one outcome. Fill it in on the next pages.")
+
+
+def open_file(deal: Deal, file_name: str) -> None:
+    state.open_deal(deal)
+    state.flash(f"Opened {file_name}: {deal.name}.")
 
 
 def open_upload() -> None:
@@ -34,8 +40,7 @@ def open_upload() -> None:
         lines = messages.first_problems([describe(problem) for problem in error.problems])
         state.set_problems(state.UPLOAD, [f"{upload.name} is not a deal this app can open:"] + lines)
         return
-    state.load(deal)
-    state.flash(f"Opened {upload.name}: {deal.name}.")
+    library_state.ask_first(upload.name, open_file, deal, upload.name)  # asks first if unsaved changes
 
 
 st.title("Outcomes-based contracting calculator")
@@ -62,9 +67,10 @@ with st.expander("How to use it", expanded=False):
 st.subheader("Choose a deal")
 columns = st.columns(len(state.SAMPLES) + 1)
 for column, name in zip(columns, state.SAMPLES, strict=False):
-    column.button(name, on_click=open_sample, args=(name,), width="stretch",
-                  help=f"{state.SAMPLE_NOTES[name]} Replaces the current deal.")
-columns[-1].button("Start blank", on_click=open_blank, width="stretch", icon=":material/add:",
+    column.button(name, on_click=library_state.ask_first, args=(f"the sample deal {name}", open_sample, name),
+                  width="stretch", help=f"{state.SAMPLE_NOTES[name]} Replaces the current deal.")
+columns[-1].button("Start blank", on_click=library_state.ask_first, args=("a blank deal", open_blank),
+                   width="stretch", icon=":material/add:",
                    help="Replace the current deal with a minimal one-outcome deal to fill in.")
 st.file_uploader(
     "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key=state.UPLOAD,

@@ -74,6 +74,24 @@ PRESENTING_SWITCH = "presenting_switch"  # the sidebar toggle drawn from PRESENT
 PAGE_BEFORE_PRESENTING = "page_before_presenting"  # the url path to return to
 LINK_PARAM = "deal"  # the query parameter holding the share link (not a session key)
 
+# The deal library (app_pages/library.py, ui/library_state.py); see docs/library.md.
+BASELINE = "baseline"  # the deal as last opened or saved: what differs from it is unsaved
+LIB_DEAL = "lib_deal"  # the library identity of the deal being edited (library_state.LibraryDeal) or None
+LIB_WORKSPACE = "lib_workspace"  # the open workspace (a store Workspace); the default one until joined
+LIB_CONFLICT = "lib_conflict"  # a refused save waiting for the user's choice: (deal name, message)
+LIB_PENDING = "lib_pending"  # an open waiting for the user to drop unsaved changes: (what, action, args)
+LIB_NEW_CODE = "lib_new_code"  # a new workspace's (name, code), shown once
+LIB_SIGNING = "lib_signing"  # (deal name, version) waiting for the signing confirmation
+LIB_NOTE, LIB_AUTHOR = "lib_note", "lib_author"  # the save's note and the author's name (kept)
+LIB_JOIN_NAME, LIB_JOIN_CODE, LIB_CREATE_NAME = "lib_join_name", "lib_join_code", "lib_create_name"
+LIB_PICK, LIB_PICK_VERSION = "lib_pick", "lib_pick_version"  # the deal and version to open
+LIB_DIFF_FROM, LIB_DIFF_TO, LIB_SIGN_VERSION = "lib_diff_from", "lib_diff_to", "lib_sign_version"
+LIB_OVERVIEW_CSV, LIB_SIDEBAR_SAVE, LIB_SAVE = "lib_overview_csv", "lib_sidebar_save", "lib_save"
+LIB_CONFIRM_OPEN, LIB_SAVE_FIRST, LIB_KEEP_EDITING = "lib_confirm_open", "lib_save_first", "lib_keep_editing"
+LIB_OPEN_NEWER, LIB_SAVE_ON_TOP = "lib_open_newer", "lib_save_on_top"  # a stale save's two ways on
+LIB_RESTORE = "lib_restore_"  # + the deal's name: its Restore button in the trash
+COMPARE_LIBRARY = "compare_library"  # the open workspace's deals loaded on the Compare page, by label
+
 # Messages and kept widget values.
 FLASH = "flash"  # messages to show once, on the next run: (where, kind, text, icon)
 KEPT = "kept_widgets"  # what the user last chose in widgets that outlive a visit to another page
@@ -120,12 +138,12 @@ def init_state() -> None:
         return
     shared = st.query_params.get(LINK_PARAM)
     if shared is None:
-        load(load_deal(SAMPLES[FIRST_SAMPLE]))
+        open_deal(load_deal(SAMPLES[FIRST_SAMPLE]))
         return
     try:
-        load(decode_deal(shared))
+        open_deal(decode_deal(shared))
     except DealError as error:
-        load(load_deal(SAMPLES[FIRST_SAMPLE]))
+        open_deal(load_deal(SAMPLES[FIRST_SAMPLE]))
         lines = messages.bullets([messages.sentence(problem, {}) for problem in error.problems])
         flash(f"The deal in this link could not be opened, so a sample deal is open instead: "
               f"{current().name}.\n\n{lines}", "warning", ":material/link_off:", where=APP)
@@ -140,6 +158,19 @@ def load(deal: Deal) -> None:
     st.session_state[REPLACED_FRAMES] = set()
     st.session_state[PROBLEMS] = {}
     publish_link()
+
+
+def open_deal(deal: Deal, identity=None) -> None:
+    """Open another deal (a sample, a file, a library version): it is the new baseline of unsaved changes,
+    and `identity` (a library_state.LibraryDeal) says which library version it is, None if none."""
+    load(deal)
+    st.session_state[BASELINE] = deal
+    st.session_state[LIB_DEAL] = identity
+
+
+def unsaved() -> bool:
+    """Whether the deal differs from what was last opened or saved (its baseline)."""
+    return current() != st.session_state.setdefault(BASELINE, current())
 
 
 def current() -> Deal:

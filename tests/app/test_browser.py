@@ -121,3 +121,49 @@ def test_three_rate_card_edits_in_a_row_are_kept_and_download(page):
     # The math sample's expected rates were 70%, 53% and 75%; all three edits must survive.
     assert [o.expected_rate for o in deal.outcomes] == [0.65, 0.5, 0.8]
     assert deal.name == "Middle-school math tutoring 2026-27"
+
+
+def sidebar_text(page) -> str:
+    return " ".join(page.evaluate(browser_support.SIDEBAR_LINES))
+
+
+def save_in_library(page, note: str) -> None:
+    note_box = page.get_by_role("textbox", name="Note", exact=True)
+    note_box.fill(note)
+    note_box.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Save as a new version").click()
+    settle(page)
+
+
+def test_library_save_change_save_again_and_open_version_1(page):
+    """The session's throwaway library (tests/app/conftest.py) starts empty: the math sample is saved as
+    version 1, changed (the sidebar says so), saved as version 2, and version 1 opened again."""
+    go_to(page, "Library")
+    name = page.get_by_role("textbox", name="Your name")
+    name.fill("Ana")
+    name.press("Enter")
+    settle(page)
+    save_in_library(page, "first draft")
+    assert "version 1" in sidebar_text(page) and "Unsaved changes" not in sidebar_text(page)
+    go_to(page, "Deal & split")
+    number = page.get_by_role("spinbutton", name="Exact share (%)")
+    number.fill("30")
+    number.press("Enter")
+    settle(page)
+    assert "Unsaved changes" in sidebar_text(page)
+    go_to(page, "Library")
+    save_in_library(page, "board's ask")
+    assert "version 2" in sidebar_text(page) and "Unsaved changes" not in sidebar_text(page)
+    screenshot(page, "library_two_versions")
+    page.get_by_role("combobox", name="Version", exact=True).click()
+    page.keyboard.press("ArrowDown")  # the list of versions opens
+    page.get_by_role("option", name=re.compile(r"^Version 1,")).click()
+    settle(page)
+    page.get_by_role("button", name="Open version 1").click()
+    settle(page)
+    assert "version 1" in sidebar_text(page) and "Saved" in sidebar_text(page)
+    no_errors_shown(page, "the Library page after opening version 1")
+    go_to(page, "Home")
+    expect(page.get_by_text("52.8%").first).to_be_visible()  # version 1's share, not the 30% of version 2
+    screenshot(page, "library_version_1_opened")
