@@ -63,9 +63,9 @@ def write_output(path: str, what: str, write: Callable[[str], None]) -> None:
 
 
 def _command_modules() -> list:
-    from obc_calc.cli import evaluate, export, import_deal, invoice, library, provider, simulate
+    from obc_calc.cli import evaluate, export, import_deal, invoice, library, monitor, provider, simulate
 
-    return [evaluate, provider, simulate, invoice, export, import_deal, library]
+    return [evaluate, provider, simulate, invoice, export, import_deal, library, monitor]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,3 +88,31 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) closed early: not an error; silence the flush at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def database_options(workspace: bool = True) -> argparse.ArgumentParser:
+    """--db, and --workspace with --code: where the library and monitoring commands keep deals."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--db", metavar="URL", default=None,
+                         help="the database (default: OBC_DATABASE_URL, else the embedded file)")
+    if workspace:
+        options.add_argument("--workspace", metavar="NAME", default="default",
+                             help="the workspace (default: default)")
+        options.add_argument("--code", metavar="CODE", default=None, help="the workspace's access code")
+    return options
+
+
+def column_map(pairs: list[str]) -> dict[str, str]:
+    """['growth=Math growth', ...] -> {'growth': 'Math growth'}; the first '=' splits."""
+    columns, problems = {}, []
+    for pair in pairs:
+        column, sign, role = pair.partition("=")
+        if not sign or not column.strip() or not role.strip():
+            wanted = "COLUMN=OUTCOME (or COLUMN=student_id/served/group)"
+            problems.append(Problem("--map", f"{pair!r} is not {wanted}"))
+        else:
+            columns[column.strip()] = role.strip()
+    if problems:
+        raise DealError(problems)
+    return columns
+

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from obc_calc.cli import print_json, whole_number_option, write_output
+from obc_calc.cli import database_options, print_json, whole_number_option, write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.money import money
 from obc_calc.core.report import text_table
@@ -179,17 +179,6 @@ def create_workspace(args: argparse.Namespace) -> None:
 
 
 # --- the parser --------------------------------------------------------------------------------
-
-
-def database_options(workspace: bool = True) -> argparse.ArgumentParser:
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--db", metavar="URL", default=None,
-                         help="the database (default: OBC_DATABASE_URL, else the embedded file)")
-    if workspace:
-        options.add_argument("--workspace", metavar="NAME", default="default",
-                             help="the workspace (default: default)")
-        options.add_argument("--code", metavar="CODE", default=None, help="the workspace's access code")
-    return options
 
 
 def add_deal_commands(subcommands, common: argparse.ArgumentParser) -> None:

@@ -205,6 +205,13 @@ def _is_default_risk(risk: Risk) -> bool:
     return risk == Risk()
 
 
+DEFAULT_RENEWAL_SCORE = 90.0
+
+
+def _is_default_renewal(score: float) -> bool:
+    return score == DEFAULT_RENEWAL_SCORE
+
+
 class Deal(_Strict):
     schema_version: Literal[1]
     name: Name
@@ -224,6 +231,9 @@ class Deal(_Strict):
     student_groups: list[StudentGroup] = Field(default_factory=list, exclude_if=_is_empty)
     # The most the outcome payments together may take back (penalties); 0: they only offset.
     max_penalty: Annotated[Number, _below(MAX_MONEY)] = Field(default=0.0, ge=0.0, exclude_if=_is_empty)
+    # The score (0 to 100) a provider needs for renewal (core.forecast); left out at its default.
+    renewal_score: Number = Field(default=DEFAULT_RENEWAL_SCORE, ge=0.0, le=100.0,
+                                  exclude_if=_is_default_renewal)
 
     @model_validator(mode="before")
     @classmethod

@@ -5,8 +5,11 @@ Only the migrations create or change tables; this module describes them for quer
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -52,4 +55,39 @@ versions = Table(
     Column("signed_at", DateTime(timezone=True)),
     Column("amends", Integer),  # the signed version this one amends
     UniqueConstraint("deal_id", "number", name="uq_versions_deal_number"),
+)
+
+# Monitoring (migration 0003): aggregates only, never a student's row. A body is JSON.
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("deal_id", Integer, ForeignKey("deals.id"), nullable=False),
+    Column("version", Integer, nullable=False),  # the deal version the results were checked against
+    Column("as_of", Date, nullable=False),
+    Column("final", Boolean, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("body", Text, nullable=False),  # per outcome: in file, served, eligible, achievers, missing
+)
+
+commitment_records = Table(
+    "commitment_records", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("deal_id", Integer, ForeignKey("deals.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("status", String(20), nullable=False),  # met, at_risk or missed
+    Column("as_of", Date, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+invoices = Table(
+    "invoices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("deal_id", Integer, ForeignKey("deals.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("invoice_date", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("body", Text, nullable=False),  # the lines: name, earned, invoiced_before, payment
+    Column("total", Float, nullable=False),  # the amount due now, to the cent
 )

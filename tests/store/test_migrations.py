@@ -24,7 +24,7 @@ def _revision(url: str) -> str:
 def test_from_an_empty_database(library_url):
     with Library(library_url) as library:
         assert library.workspace().deals() == []
-    assert _revision(library_url) == head_revision() == "0002"
+    assert _revision(library_url) == head_revision() == "0003"
     engine = create_engine(library_url)
     tables = set(inspect(engine).get_table_names())
     columns = {c["name"] for c in inspect(engine).get_columns("versions")}
@@ -57,7 +57,7 @@ def test_from_the_previous_revision(library_url):
     assert _revision(library_url) == "0001"
     with Library(library_url) as library:
         workspace = library.workspace()
-        assert _revision(library_url) == "0002"
+        assert _revision(library_url) == "0003"
         assert workspace.open("Old deal")[0] == deal
         history = workspace.history("Old deal")
         assert [(v.version, v.note, v.author, v.signed, v.amends) for v in history] == [
