@@ -22,6 +22,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("app_pages/budget.py", "Budget", ":material/account_balance:"),
     ("app_pages/risk.py", "Risk", ":material/casino:"),
     ("app_pages/settle_up.py", "Settle-up", ":material/receipt_long:"),
+    ("app_pages/monitor.py", "Monitor", ":material/monitoring:"),
     ("app_pages/compare.py", "Compare", ":material/compare_arrows:"),
     ("app_pages/provider.py", "Provider view", ":material/storefront:"),
     ("app_pages/library.py", "Library", ":material/folder_shared:"),

@@ -346,3 +346,5 @@ SETTLE_PERIOD = "settle_period"
 SETTLE_DATE = "settle_date"
 SETTLE_XLSX = "settle_xlsx"
 SETTLE_CSV = "settle_csv"
+# Monitor page (app_pages/monitor.py): its keys all start with MON and are named in ui/monitor_keys.py.
+MON = "mon_"
