@@ -6,7 +6,10 @@ otherwise Beta(20 p, 20 (1 − p)) with p its expected figure: worth 20 students
 snapshot's k achievers of n eligible update it to Beta(α + k, β + n − k), whose mean
 (α + k) ÷ (α + β + n) is the forecast rate. A final snapshot fixes the figure exactly, and the
 students served. Payments are drawn through the rate card (groups and bands moving with the figure
-as in core.sensitivity), seeded and vectorized: no loop over trials. See docs/monitoring.md.
+as in core.sensitivity), seeded and vectorized: no loop over trials. A banded outcome in a deal
+without student groups forecasts the share of students in each band (and below the first) with a
+Dirichlet belief of the same weight as the Beta's, updated by the latest snapshot's band counts.
+See docs/monitoring.md.
 
 The result types and the status's JSON are in core.forecast_types; this module holds the figures.
 """
@@ -25,7 +28,8 @@ from obc_calc.core.forecast_types import (
     Snapshot,
     Status,
 )
-from obc_calc.core.model import Deal, Outcome
+from obc_calc.core.groups import band_shares
+from obc_calc.core.model import Deal, Outcome, Scenario
 from obc_calc.core.scenarios import base_due, expected
 from obc_calc.core.sensitivity import expected_figure, moves_apart, paying_curve
 from obc_calc.core.settle import Invoice
@@ -113,6 +117,23 @@ def _draw(a: float, b: float, rng: np.random.Generator, trials: int) -> np.ndarr
     return rng.beta(a, b, size=trials)
 
 
+def _band_draws(deal: Deal, outcome: Outcome, counts: OutcomeCounts | None, rng: np.random.Generator,
+                trials: int) -> tuple[float, np.ndarray]:
+    """(forecast share in paying bands, band value Σ share × payout per trial) from a Dirichlet over
+    the bands and "below the first band": the expected shares times the prior's weight, plus counts."""
+    shares = list(band_shares(outcome, Scenario(name="Expected")))
+    a, b = prior(deal, outcome)
+    alpha = (a + b) * np.array([*shares, max(0.0, 1.0 - sum(shares))])
+    if counts is not None and counts.band_counts:
+        alpha += np.array([*counts.band_counts, counts.eligible - sum(counts.band_counts)], dtype=float)
+    payouts = np.array([*(band.payout for band in outcome.bands), 0.0])
+    kept = alpha > 0  # a category with no prior weight and no student stays empty
+    drawn = np.zeros((trials, len(alpha)))
+    drawn[:, kept] = rng.dirichlet(alpha[kept], size=trials)
+    paying = float(alpha[payouts > 0].sum() / alpha.sum())
+    return paying, drawn @ payouts
+
+
 def _stats(values) -> tuple[float, float, float]:
     """(mean, 10th, 90th percentile) of an array of trials; a fixed figure is all three exactly."""
     if np.ndim(values) == 0:
@@ -130,6 +151,9 @@ def _outcome_payment(deal: Deal, outcome: Outcome, counts: OutcomeCounts | None,
     if final and measured is not None:
         reads = _final_reads(deal, outcome, counts, measured)
         return measured, float(record.pay(outcome, allocation, reads, served_fraction))
+    if outcome.bands is not None and not deal.student_groups:
+        paying, values = _band_draws(deal, outcome, counts, rng, trials)
+        return paying, np.broadcast_to(record.pay(outcome, allocation, values, served_fraction), (trials,))
     a, b = belief(deal, outcome, counts)
     figures = _draw(a, b, rng, trials)
     reads = np.interp(figures, *paying_curve(deal, outcome)) if moves_apart(deal, outcome) else figures

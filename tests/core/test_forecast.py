@@ -20,7 +20,7 @@ from obc_calc.core.forecast import (
 from obc_calc.core.settle import SettleOptions, settle
 from obc_calc.io.dealfile import deal_to_dict
 from obc_calc.io.results_file import read_results
-from tests.helpers import deal_problems, make_deal
+from tests.helpers import banded_example, deal_problems, make_deal
 
 MID, END = date(2027, 1, 31), date(2027, 6, 30)
 
@@ -227,3 +227,22 @@ def test_the_renewal_score_is_left_out_of_saved_files_at_its_default():
     assert deal_problems(renewal_score=101) == [
         "renewal_score: input should be less than or equal to 100 (got 101)"]
     assert counts("Growth", 1, 2).rate == 0.5  # 1 of 2
+
+
+def test_a_banded_outcome_forecasts_its_band_shares_with_a_dirichlet_belief():
+    # $250,000 at 40% is $100,000 over 500 students; expected shares 10%, 30%, 40%, 20% (none below
+    # the first band), worth 20 students: Dirichlet(2, 6, 8, 4, 0). An interim count of 30, 30, 30, 10
+    # of 100 students makes it (32, 36, 38, 14, 0), 120 in all. Paying bands (50% and 100%): (38 + 14)
+    # / 120 = 43.33%. The expected band value is (32 x -0.25 + 36 x 0 + 38 x 0.5 + 14 x 1) / 120 =
+    # 25 / 120, so the likely payment is 100,000 x 25 / 120 = $20,833.33, every student served.
+    # Its standard deviation: the value's variance is (0.2125 - (25 / 120)^2) / 121, where 0.2125 =
+    # (0.0625 x 32 + 0.25 x 38 + 1 x 14) / 120; that is 0.0373825, or $3,738.25 of payment, so three
+    # standard errors over 20,000 trials are 3 x 3,738.25 / sqrt(20,000) = $79.30.
+    deal = banded_example()
+    counts = OutcomeCounts("Growth", in_file=100, served=100, eligible=100, achievers=40, missing=0,
+                           band_counts=(30, 30, 30, 10))
+    status = forecast_status(deal, 1, [Snapshot(date(2027, 1, 15), False, (counts,), 100)], [], seed=3)
+    growth = status.outcomes[0]
+    assert growth.forecast_rate == pytest.approx(52 / 120, abs=1e-12)
+    assert growth.payment_expected == pytest.approx(100_000 * 25 / 120, abs=79.30)
+    assert growth.payment_p10 < growth.payment_expected < growth.payment_p90
