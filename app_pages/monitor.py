@@ -20,7 +20,16 @@ from obc_calc.io.results_template import columns_chosen_twice, joined
 from obc_calc.io.status_report import COMMITMENT_WORDS, status_report
 from obc_calc.store.library import LibraryError, VersionInfo, Workspace
 from obc_calc.store.monitor import Monitor
-from ui import library_state, messages, monitor_state, monitor_views, settle_table, state, widgets
+from ui import (
+    library_state,
+    messages,
+    monitor_state,
+    monitor_views,
+    results_upload,
+    settle_table,
+    state,
+    widgets,
+)
 from ui import monitor_keys as keys
 
 MISSING_LABELS = {"excluded": "Leave them out of the rate (excluded)",
@@ -123,7 +132,7 @@ def record_section(deal: Deal, info: VersionInfo) -> None:
     note.caption(f"Results file **{messages.markdown_text(current['name'])}** "
                  f"({len(current['data']):,} bytes).")
     clear.button("Clear", key=keys.MON_CLEAR, on_click=monitor_state.clear_file, icon=":material/close:")
-    raw, problems = monitor_state.read_file(current["data"], current["name"], ID)
+    raw, problems = results_upload.read_file(current["data"], current["name"], ID)
     if raw is None:
         show_problems("This file cannot be read; nothing can be recorded from it:", problems)
         return

@@ -24,11 +24,10 @@ from obc_calc.io.results_file import (
     ResultsTable,
     check_results,
     find_column,
-    read_table,
 )
 from obc_calc.io.results_template import columns_chosen_twice, file_covers_outcomes, joined, template_csv
 from obc_calc.io.user_file import sniff
-from ui import messages, settle_table, state, widgets
+from ui import messages, results_upload, settle_table, state, widgets
 
 SAMPLE_RESULTS = state.ROOT / "sample_data" / "math_tutoring_results.csv"
 PREVIEW_ROWS = 10
@@ -83,18 +82,11 @@ def clear_file() -> None:
 
 # ---- cached steps: pure functions of the bytes and the options -------------------------------
 
-@st.cache_data(max_entries=4, show_spinner="Reading the file...")
-def read_file(data: bytes, filename: str, id_header: str) -> tuple[RawTable | None, list[str]]:
-    try:
-        return read_table(data, filename, id_header), []
-    except DealError as error:
-        return None, error.lines()
-
 
 @st.cache_data(max_entries=8, show_spinner="Checking every row...")
 def check_file(data: bytes, filename: str, id_header: str, deal: Deal,
                options: ReadOptions) -> tuple[ResultsTable | None, list[str]]:
-    raw, problems = read_file(data, filename, id_header)
+    raw, problems = results_upload.read_file(data, filename, id_header)
     if raw is None:
         return None, problems
     try:
@@ -289,7 +281,7 @@ def main() -> None:
     if current is None:
         return
     id_header = id_header_input(current)
-    raw, problems = read_file(current["data"], current["name"], id_header)
+    raw, problems = results_upload.read_file(current["data"], current["name"], id_header)
     if raw is None:
         show_problems("This file cannot be read:", problems)
         return

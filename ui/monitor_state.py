@@ -18,10 +18,10 @@ from obc_calc.core.forecast import CommitmentStatus, Snapshot, counts_from_invoi
 from obc_calc.core.ledger import true_up
 from obc_calc.core.model import Deal
 from obc_calc.core.settle import SettleOptions, settle
-from obc_calc.io.results_file import ID, RawTable, ReadOptions, check_results, read_table
+from obc_calc.io.results_file import ID, ReadOptions, check_results
 from obc_calc.store.library import LibraryError, VersionInfo, Workspace
 from obc_calc.store.monitor import Monitor
-from ui import library_state, state
+from ui import library_state, results_upload, state
 from ui import monitor_keys as keys
 
 
@@ -50,14 +50,6 @@ def clear_file() -> None:
     state.empty_uploader(keys.MON_UPLOADER)
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the file...")
-def read_file(data: bytes, filename: str, id_header: str) -> tuple[RawTable | None, list[str]]:
-    try:
-        return read_table(data, filename, id_header), []
-    except DealError as error:
-        return None, error.lines()
-
-
 # ---- recording -------------------------------------------------------------------------------
 
 class FileProblems(Exception):
@@ -73,7 +65,7 @@ def _settled(deal: Deal, current: dict | None, options: ReadOptions, as_of: date
     if current is None:
         raise FileProblems(["Upload a results file first."])
     id_header = next((column for column, role in options.columns.items() if role == ID), ID)
-    raw, problems = read_file(current["data"], current["name"], id_header)
+    raw, problems = results_upload.read_file(current["data"], current["name"], id_header)
     if raw is None:
         raise FileProblems(problems)
     period = (st.session_state.get(keys.MON_PERIOD) or "").strip() or f"As of {as_of.isoformat()}"
@@ -156,7 +148,7 @@ def record_commitment(name: str) -> None:
 @st.cache_data(max_entries=8, show_spinner="Checking every row...")
 def check_file(data: bytes, filename: str, id_header: str, deal: Deal, options: ReadOptions) -> list[str]:
     """The file's problems under the deal (none: it can be recorded)."""
-    raw, problems = read_file(data, filename, id_header)
+    raw, problems = results_upload.read_file(data, filename, id_header)
     if raw is None:
         return problems
     try:

@@ -116,3 +116,20 @@ def column_map(pairs: list[str]) -> dict[str, str]:
         raise DealError(problems)
     return columns
 
+
+def results_options() -> argparse.ArgumentParser:
+    """How a results file is read and counted, as settle-up does: --missing, --min-sessions, --map."""
+    from obc_calc.core.limits import MAX_MIN_SESSIONS
+    from obc_calc.core.settle import MISSING_RULES
+
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--missing", choices=MISSING_RULES, default="excluded",
+                         help="students with no value: left out of the rate, or counted as not achieved")
+    minimum = number_option("the minimum number of sessions", 0, MAX_MIN_SESSIONS)
+    options.add_argument("--min-sessions", type=minimum, metavar="N",
+                         help="the served column counts sessions; N or more counts as served")
+    options.add_argument("--map", action="append", default=[], metavar="COLUMN=OUTCOME",
+                         help="read COLUMN as an outcome (or as student_id, served or group); "
+                              "repeat as needed")
+    return options
+

@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from obc_calc.cli import column_map, database_options, number_option, print_json, write_output
+from obc_calc.cli import column_map, database_options, print_json, results_options, write_output
 from obc_calc.core.errors import DealError, Problem
-from obc_calc.core.limits import MAX_MIN_SESSIONS, terminal_safe
+from obc_calc.core.limits import terminal_safe
 from obc_calc.core.money import money
 from obc_calc.core.report import invoice_text, invoice_to_dict, text_table
-from obc_calc.core.settle import MISSING_RULES, SettleOptions, default_period, period_problem, settle
+from obc_calc.core.settle import SettleOptions, default_period, period_problem, settle
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.invoice_csv import invoice_csv
 from obc_calc.io.invoice_excel import invoice_workbook
@@ -102,19 +102,11 @@ def _period(text: str) -> str:
 
 def add_command(commands) -> None:
     command = commands.add_parser("invoice", help="settle up: the invoice due from student-level results",
-                                  parents=[database_options()])
+                                  parents=[database_options(), results_options()])
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("results", help="the results file (CSV or XLSX), one row per student")
     command.add_argument("--period", type=_period, help="the period's name, such as 'End of year 2026-27'")
     command.add_argument("--format", choices=["table", "json"], default="table")
-    command.add_argument("--missing", choices=MISSING_RULES, default="excluded",
-                         help="students with no value: left out of the rate, or counted as not achieved")
-    minimum = number_option("the minimum number of sessions", 0, MAX_MIN_SESSIONS)
-    command.add_argument("--min-sessions", type=minimum, metavar="N",
-                         help="the served column counts sessions; N or more counts as served")
-    command.add_argument("--map", action="append", default=[], metavar="COLUMN=OUTCOME",
-                         help="read COLUMN as an outcome (or as student_id, served or group); "
-                              "repeat as needed")
     command.add_argument("--commitments-missed", action="store_true",
                          help="the district missed its commitments: the full contract value is due")
     command.add_argument("--xlsx", metavar="OUT.xlsx", help="also write the invoice as an Excel workbook")

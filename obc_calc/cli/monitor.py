@@ -11,12 +11,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from obc_calc.cli import column_map, database_options, number_option, print_json, whole_number_option
+from obc_calc.cli import column_map, database_options, print_json, results_options, whole_number_option
 from obc_calc.core.forecast_types import COMMITMENT_STATUSES
-from obc_calc.core.limits import MAX_MIN_SESSIONS, terminal_safe
+from obc_calc.core.limits import terminal_safe
 from obc_calc.core.money import money
 from obc_calc.core.report import text_table
-from obc_calc.core.settle import MISSING_RULES
 
 if TYPE_CHECKING:
     from obc_calc.store.monitor import Monitor
@@ -167,20 +166,13 @@ def ledger_lines(data: dict) -> list[str]:
 
 
 def _add_record(subcommands, common) -> None:
-    command = subcommands.add_parser("record", parents=[common],
+    command = subcommands.add_parser("record", parents=[common, results_options()],
                                      help="check a results file and store its aggregates")
     command.add_argument("name", help="the library deal's name")
     command.add_argument("results", help="the results file (CSV or XLSX), one row per student")
     command.add_argument("--as-of", type=_date, required=True, metavar="YYYY-MM-DD",
                          help="the date the results were measured")
     command.add_argument("--final", action="store_true", help="the end-of-term measurement")
-    command.add_argument("--missing", choices=MISSING_RULES, default="excluded",
-                         help="students with no value: left out of the rate, or counted as not achieved")
-    minimum = number_option("the minimum number of sessions", 0, MAX_MIN_SESSIONS)
-    command.add_argument("--min-sessions", type=minimum, metavar="N",
-                         help="the served column counts sessions; N or more counts as served")
-    command.add_argument("--map", action="append", default=[], metavar="COLUMN=OUTCOME",
-                         help="read COLUMN as an outcome (or as student_id, served or group)")
     command.set_defaults(run=in_monitor(record))
 
 
