@@ -1,16 +1,13 @@
 """Budget: when the money goes out, by month and by fiscal year; the budget workbook and the deal file
 to download."""
 
-from functools import partial
-
 import plotly.graph_objects as go
 import streamlit as st
 
 from obc_calc.core.report import deal_report
 from obc_calc.core.schedule import encumbrance_by_fiscal_year, fiscal_year_schedule, monthly_schedule
 from obc_calc.io.dealfile import deal_to_json
-from obc_calc.io.workbook import workbook_bytes
-from ui import charts, state, widgets
+from ui import charts, documents, state, widgets
 
 LABELS = ("Month", "Fiscal year")  # the schedules' columns that are not dollars
 
@@ -88,9 +85,7 @@ st.subheader("Download")
 slug = widgets.slug(deal.name, "deal")
 buttons = st.container(horizontal=True)
 buttons.download_button(
-    # Built when clicked, from this run's deal (the callable runs outside the script, without session state).
-    "Download the budget workbook (Excel)", partial(workbook_bytes, deal), file_name=f"{slug}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+    "Download the budget workbook (Excel)", **documents.workbook_download(deal), icon=":material/download:",
     type="primary", key=state.DOWNLOAD_WORKBOOK, on_click="ignore",
     help="Summary, rate card, scenarios, payment schedule and notes, every figure a live formula. "
          "Open it back as a deal with 'Upload a deal file' on the Home page.",
@@ -102,3 +97,5 @@ buttons.download_button(
 )
 st.caption("Every figure in the workbook is a live formula over its inputs (in blue): change a rate in Excel "
            "and every total follows.")
+st.markdown("**Documents for the RFP, the contract and the board**")
+documents.document_downloads(deal, "budget")

@@ -8,7 +8,7 @@ import streamlit as st
 from obc_calc.core.flags import SEF_MINIMUM, SHARE_HIGH, SHARE_LOW, TYPICAL_BAND, share_flags
 from obc_calc.core.pricing import per_pupil_price, total_for
 from obc_calc.core.students import change_students
-from ui import charts, converters, messages, state, tables, widgets
+from ui import charts, converters, documents, messages, state, tables, widgets
 
 SHARE_HELP = (
     "The performance share is the part of the total cost paid only when outcomes are met (the "
@@ -217,3 +217,8 @@ if commitments != state.deal_data().get("commitments", []):
     candidate = state.deal_data()
     candidate["commitments"] = commitments
     messages.show_problems(state.apply(candidate))
+
+st.subheader("Documents")
+st.caption("Built from this deal when you click, so they always agree with the calculator.")
+documents.document_downloads(state.current(), "deal")
+

@@ -111,7 +111,7 @@ COMMITMENTS = "commitments"  # the district commitments' table (ui.tables name)
 # Budget page.
 BUDGET_SCENARIO = "budget_scenario"
 FY_CHART, MONTH_CHART = "fy_chart", "month_chart"
-DOWNLOAD_WORKBOOK, DOWNLOAD_DEAL = "download_workbook", "download_deal"
+DOWNLOAD_WORKBOOK, DOWNLOAD_DEAL, DOWNLOAD_DOC = "download_workbook", "download_deal", "download_doc_"
 
 # Presentation page.
 PRESENT_STACKED, PRESENT_GRID = "present_stacked", "present_grid"

@@ -63,9 +63,22 @@ def write_output(path: str, what: str, write: Callable[[str], None]) -> None:
 
 
 def _command_modules() -> list:
-    from obc_calc.cli import evaluate, export, import_deal, invoice, library, monitor, provider, simulate
+    from obc_calc.cli import (
+        evaluate,
+        exhibit,
+        export,
+        import_deal,
+        invoice,
+        library,
+        monitor,
+        provider,
+        simulate,
+        summary,
+        template,
+    )
 
-    return [evaluate, provider, simulate, invoice, export, import_deal, library, monitor]
+    return [evaluate, provider, simulate, invoice, export, import_deal, library, monitor, exhibit, template,
+            summary]
 
 
 def build_parser() -> argparse.ArgumentParser:

