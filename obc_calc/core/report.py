@@ -176,7 +176,7 @@ def _excluded_reason(line: OutcomeLine) -> str:
     if line.not_served:
         parts.append(f"{line.not_served:,} not served")
     if line.left_out:
-        parts.append(f"{line.left_out:,} served with no value (rule: excluded)")
+        parts.append(f"{line.left_out:,} served with no value (left out)")
     return "; ".join(parts) if parts else "none left out"
 
 

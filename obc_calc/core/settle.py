@@ -273,13 +273,13 @@ def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
             stands = f"the rate of the {line.eligible:,} counted stands for them"
         notes.append(
             f"{line.name}: {students(line.left_out, 'served student')} with no value left out of its rate "
-            f"(rule: excluded); {stands}."
+            f"(the rule: leave them out); {stands}."
         )
     if line.counted_not_achieved:
         unpaid = "; they are in no band and pay nothing" if line.bands else ""
         notes.append(
             f"{line.name}: {students(line.counted_not_achieved, 'served student')} with no value counted as "
-            f"not achieving it (rule: not_achieved){unpaid}."
+            f"not achieving it (the rule: count them as not achieved){unpaid}."
         )
     if line.below:
         notes.append(f"{line.name}: {students(line.below, 'served student')} below the first band; "

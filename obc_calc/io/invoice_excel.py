@@ -20,7 +20,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
@@ -33,6 +33,7 @@ from obc_calc.core.settle import Invoice
 from obc_calc.io import invoice_excel_detail as detail
 from obc_calc.io.invoice_excel_detail import BOLD, MONEY, PERCENT, PRICE
 from obc_calc.io.results_file import ResultsTable
+from obc_calc.io.workbook_notes import WRAP, print_setup, wrapped_height
 
 STUDENTS = "Students"
 
@@ -50,7 +51,10 @@ OUTCOME_COLUMNS = [
 ]
 # Column letter of each figure in an outcome row, named as in OUTCOME_COLUMNS.
 COL = {name: get_column_letter(i) for i, name in enumerate(OUTCOME_COLUMNS, start=1)}
-WIDTHS = [34, 20, 16, 9, 15, 10, 12, 9, 9, 10, 9, 11, 10, 15, 60]
+WIDTHS = [30, 18, 13, 9, 14, 11, 12, 10, 10, 10, 9, 9, 9, 14, 34]
+WRAPPED = ("Outcome", "Basis", "Threshold", "How it pays")  # text columns that wrap; headers wrap too
+FIT = Alignment(shrink_to_fit=True)
+MISSING_RULE_WORDS = {"excluded": "excluded", "not_achieved": "counted as not achieved"}
 
 
 def invoice_workbook(deal: Deal, invoice: Invoice, results: ResultsTable) -> bytes:
@@ -58,6 +62,10 @@ def invoice_workbook(deal: Deal, invoice: Invoice, results: ResultsTable) -> byt
     book = Workbook(write_only=True)
     sheet = _Sheet(book.create_sheet("Invoice"))
     students = book.create_sheet(STUDENTS)
+    # Letter, one page wide: the invoice landscape, its heading repeated; the students portrait, their
+    # header repeated. Set before any row is written: a write-only sheet writes its properties first.
+    print_setup(sheet.ws, "1:1", fit_rows=False)
+    print_setup(students, "1:1", landscape=False, fit_rows=False)
     last_row = _write_students(students, deal, results)
     _write_invoice(sheet, deal, invoice, results, last_row)
     sheet.write()
@@ -94,6 +102,8 @@ class _Sheet:
             cell = WriteOnlyCell(self.ws, value)
         if number_format:
             cell.number_format = number_format
+        if number_format in (MONEY, PRICE):  # a large amount in a narrow detail column shrinks, never ###
+            cell.alignment = FIT
         letter, row = coordinate_from_string(ref)
         self.cells[row, column_index_from_string(letter)] = cell
         return cell
@@ -104,6 +114,16 @@ class _Sheet:
     def write(self) -> None:
         last_row = max(row for row, _ in self.cells)
         last_column = max(column for _, column in self.cells)
+        for (row, column), cell in self.cells.items():  # a write-only sheet takes heights before its rows
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                height = wrapped_height(cell.value, WIDTHS[column - 1] if column <= len(WIDTHS) else 8.43)
+                dimension = self.ws.row_dimensions[row]
+                dimension.height = max(dimension.height or 15, height)
+        for (row, _), cell in self.cells.items():  # a tall row reads from its top, every cell of it
+            if (self.ws.row_dimensions[row].height or 15) > 15:
+                old = cell.alignment
+                cell.alignment = Alignment(horizontal=old.horizontal, wrap_text=old.wrap_text,
+                                           shrink_to_fit=old.shrink_to_fit, vertical="top")
         for row in range(1, last_row + 1):
             self.ws.append([self.cells.get((row, column)) for column in range(1, last_column + 1)])
 
@@ -112,15 +132,19 @@ class _Sheet:
 
 
 def _write_students(sheet, deal: Deal, results: ResultsTable) -> int:
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 18
     sheet.freeze_panes = "A2"
     served_header = "Sessions attended" if results.sessions is not None else "Served (1 = yes)"
     names = ["Student ID", served_header] + [o.name for o in deal.outcomes]
     names += ["Group", "Group no."] if results.groups is not None else []
     header = [text_cell(sheet, name) for name in names]
+    widths = [16, 18] + [min(30, max(10, len(name) + 2)) for name in names[2:]]  # as wide as the header
+    if results.groups is not None:  # the group names: as wide as the longest, up to 30
+        widths[-2] = min(30, max(10, *(len(g.name) + 2 for g in groups(deal))))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[1].height = max(wrapped_height(n, w) for n, w in zip(names, widths, strict=True))
     for cell in header:
-        cell.font = BOLD
+        cell.font, cell.alignment = BOLD, WRAP
     sheet.append(header)
     served = results.sessions if results.sessions is not None else results.served.astype(int)
     columns = [_cells(served)] + [_cells(results.values[o.name].to_numpy()) for o in deal.outcomes]
@@ -171,7 +195,8 @@ def _write_invoice(sheet: _Sheet, deal: Deal, invoice: Invoice, results: Results
     served_test = _served_test(results, last_row)
     first, last = OUTCOME_HEADER_ROW + 1, OUTCOME_HEADER_ROW + len(deal.outcomes)
     for letter, name in zip(COL.values(), OUTCOME_COLUMNS, strict=True):
-        sheet.put(f"{letter}{OUTCOME_HEADER_ROW}", name).font = BOLD
+        header = sheet.put(f"{letter}{OUTCOME_HEADER_ROW}", name)
+        header.font, header.alignment = BOLD, WRAP
     weights = f"${COL['Weight']}${first}:${COL['Weight']}${last}"
     place = detail.Place(
         served_test,
@@ -218,7 +243,8 @@ def _write_terms(sheet: _Sheet, deal: Deal, invoice: Invoice, results: ResultsTa
          None),
         ("commitments", "District commitments met (yes/no)", "yes" if invoice.commitments_met else "no",
          None),
-        ("missing", "Missing values (excluded/not_achieved)", invoice.missing_rule, None),
+        ("missing", "Missing values: excluded, or counted as not achieved",
+         MISSING_RULE_WORDS.get(invoice.missing_rule, invoice.missing_rule), None),
         ("min_sessions", "Minimum sessions to count as served",
          results.min_sessions if results.min_sessions is not None else "n/a (served is a 1/0 flag)", None),
         ("in_file", "Students in the file", _Formula(f"=ROWS({_students_range(1, last_row)})"), "#,##0"),
@@ -228,7 +254,7 @@ def _write_terms(sheet: _Sheet, deal: Deal, invoice: Invoice, results: ResultsTa
         label = "Max penalty (the most outcome payments may take back)"
         terms.append(("max_penalty", label, deal.max_penalty, MONEY))
     for key, label, value, number_format in terms:
-        sheet.put(f"A{ROW[key]}", label)
+        sheet.put(f"A{ROW[key]}", label).alignment = WRAP
         sheet.put(f"B{ROW[key]}", value, number_format)
     sheet.put(f"A{ROW['in_file'] - 1}", "Counts from the Students sheet").font = BOLD
 
@@ -246,7 +272,7 @@ def _write_outcome(sheet: _Sheet, outcome: Outcome, place: detail.Place, given: 
     divisor = f"({refs.weighted})" if refs and refs.weighted else ref["Eligible in deal"]
     cells = {
         "Outcome": (outcome.name, None),
-        "Basis": (outcome.basis, None),
+        "Basis": (record.label, None),
         "Threshold": (_threshold(outcome), None),
         "Weight": (outcome.weight, PERCENT),
         "Allocation": (_Formula(f"={B['pool']}*{ref['Weight']}/SUM({weights})"), MONEY),
@@ -265,7 +291,9 @@ def _write_outcome(sheet: _Sheet, outcome: Outcome, place: detail.Place, given: 
     }
     for name, (value, number_format) in cells.items():
         if value is not None:
-            sheet.put(ref[name], value, number_format)
+            cell = sheet.put(ref[name], value, number_format)
+            if name in WRAPPED:
+                cell.alignment = WRAP
 
 
 def _threshold(outcome: Outcome):
@@ -299,7 +327,8 @@ def _write_totals(sheet: _Sheet, deal: Deal, first: int, last: int) -> None:
     payments = f"{COL['Payment']}{first}:{COL['Payment']}{last}"
     if _has_penalty(deal):  # the relief, a line of its own under the outcomes, joins their sum
         relief = f"{COL['Payment']}{last + 1}"
-        sheet.put(f"A{last + 1}", "Penalty relief (penalties take back at most the max penalty)")
+        label = "Penalty relief (penalties take back at most the max penalty)"
+        sheet.put(f"A{last + 1}", label).alignment = WRAP
         sheet.put(relief, _Formula(f"=ROUND(MAX(0,-{B['max_penalty']}-SUM({payments})),2)"), MONEY)
         payments = f"{COL['Payment']}{first}:{relief}"
     rows = [

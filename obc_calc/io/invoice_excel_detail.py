@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from obc_calc.core.bases import BASES
@@ -73,7 +73,8 @@ def write_detail(sheet, deal: Deal, row: int, place: Place) -> tuple[dict[str, R
 def _header(sheet, row: int, title: str, names: list[str]) -> None:
     sheet.put(f"A{row}", title).font = BOLD
     for column, name in enumerate(names, start=1):
-        sheet.put(f"{get_column_letter(column)}{row + 1}", name).font = BOLD
+        cell = sheet.put(f"{get_column_letter(column)}{row + 1}", name)
+        cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="top")
 
 
 def _write_groups(sheet, deal: Deal, row: int) -> tuple[str, list[str], int]:

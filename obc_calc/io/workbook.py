@@ -24,7 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from obc_calc.core.bases import BASES
 from obc_calc.core.flags import deal_flags
-from obc_calc.core.model import DATA_SOURCES, Deal, Scenario
+from obc_calc.core.model import Deal, Scenario
 from obc_calc.io.workbook_formulas import floor_formula, payment_formula, performance_formula
 from obc_calc.io.workbook_groups import groups_sheet, rate_card_cells, scenario_inputs, validate_rate_card
 from obc_calc.io.workbook_layout import (
@@ -61,14 +61,20 @@ from obc_calc.io.workbook_layout import (
     validate,
 )
 from obc_calc.io.workbook_notes import (
+    BASE_BASIS_LABELS,
+    BASIS_FIRST_ROW,
     COMMITMENT_HEADER,
+    DATA_SOURCE_LABELS,
     HEADER_FONT,
     INPUT_FILL,
     INPUT_FONT,
     SUMMARY_MEANINGS,
     TITLE_FONT,
+    WRAP,
+    fit_row,
     header_row,
     notes_sheet,
+    print_setup,
     put_input_text,
     put_text,
     set_widths,
@@ -85,6 +91,9 @@ __all__ = [
 ]
 
 
+SUMMARY_WIDTHS = {1: 40, 2: 40, 3: 64}
+
+
 def _summary(wb: Workbook, ws, lay: Layout) -> None:
     deal = lay.deal
     ws.title = SUMMARY
@@ -93,18 +102,21 @@ def _summary(wb: Workbook, ws, lay: Layout) -> None:
                        "Green cells follow another cell until you type over them.")
     header_row(ws, 4, ["Input", "Value", "What it means"])
     values = [deal.name, deal.district, deal.provider, deal.program, deal.students, deal.total_cost,
-              deal.performance_share, deal.base_basis, deal.term.start_year, deal.term.start_month,
-              deal.term.months, deal.term.fiscal_year_start_month, deal.term.base_upfront_share,
+              deal.performance_share, BASE_BASIS_LABELS[deal.base_basis], deal.term.start_year,
+              deal.term.start_month, deal.term.months, deal.term.fiscal_year_start_month,
+              deal.term.base_upfront_share,
               deal.risk.correlation, deal.risk.students_served_low, deal.risk.students_served_high,
               deal.risk.commitments_miss_probability, deal.max_penalty]
     for i, ((label, name, number_format), value) in enumerate(zip(SUMMARY_INPUTS, values, strict=True)):
         row = SUMMARY_FIRST_INPUT_ROW + i
         put_text(ws, row, 1, label)
         if isinstance(value, str):
-            put_input_text(ws, row, 2, value)
+            put_input_text(ws, row, 2, value).alignment = WRAP
+            fit_row(ws, row, SUMMARY_WIDTHS[2], value)
         else:
             put(ws, row, 2, value, number_format, "input")
-        put_text(ws, row, 3, SUMMARY_MEANINGS[i])
+        put_text(ws, row, 3, SUMMARY_MEANINGS[i]).alignment = WRAP
+        fit_row(ws, row, SUMMARY_WIDTHS[3], SUMMARY_MEANINGS[i])
         if name:
             define(wb, name, SUMMARY, f"B{row}")
     rows = {label: SUMMARY_FIRST_INPUT_ROW + i for i, (label, _, _) in enumerate(SUMMARY_INPUTS)}
@@ -116,7 +128,7 @@ def _summary(wb: Workbook, ws, lay: Layout) -> None:
              tuple(str(m) for m in range(1, 13)))
     validate(ws, f"B{rows['Term months']}", "whole", minimum=1, maximum=SCHEDULE_MONTHS)
     _summary_figures(wb, ws, lay, SUMMARY_FIRST_INPUT_ROW + len(SUMMARY_INPUTS) + 1)
-    set_widths(ws, {1: 34, 2: text_width(deal.name, deal.district, deal.provider, low=18, high=50), 3: 70})
+    set_widths(ws, SUMMARY_WIDTHS)
     ws.freeze_panes = "A5"
 
 
@@ -145,9 +157,11 @@ def _summary_figures(wb: Workbook, ws, lay: Layout, top: int) -> None:
     flags = deal_flags(lay.deal)
     if not flags:
         put_text(ws, row + 1, 1, "No flags.")
-    for i, flag in enumerate(flags):
-        put_text(ws, row + 1 + i, 1, flag.level.capitalize())
-        put_text(ws, row + 1 + i, 2, flag.message)
+    for i, flag in enumerate(flags):  # the message wrapped across the Value and meaning columns
+        put_text(ws, row + 1 + i, 1, flag.level.capitalize()).alignment = WRAP
+        put_text(ws, row + 1 + i, 2, flag.message).alignment = WRAP
+        ws.merge_cells(start_row=row + 1 + i, start_column=2, end_row=row + 1 + i, end_column=3)
+        fit_row(ws, row + 1 + i, SUMMARY_WIDTHS[2] + SUMMARY_WIDTHS[3], flag.message)
 
 
 def _rate_card_row(ws, lay: Layout, j: int) -> None:
@@ -155,8 +169,12 @@ def _rate_card_row(ws, lay: Layout, j: int) -> None:
     outcome, c, r = lay.deal.outcomes[j], lay.rc_col, lay.rc_first + j
     for i, (_, field) in enumerate(RATE_CARD_INPUTS):
         value = getattr(outcome, field)
-        if field in ("name", "metric", "threshold", "data_source", "basis"):
-            put_input_text(ws, r, i + 1, value)
+        if field == "basis":  # the label the app shows; the formulas compare the label
+            put_input_text(ws, r, i + 1, BASES[value].label if value in BASES else value)
+        elif field == "data_source":
+            put_input_text(ws, r, i + 1, DATA_SOURCE_LABELS.get(value, value))
+        elif field in ("name", "metric", "threshold"):
+            put_input_text(ws, r, i + 1, value).alignment = WRAP
         elif field == "eligible_students" and value is None:
             put(ws, r, i + 1, "=Students", COUNT, "link")
         elif field == "paid_in_month" and value is None:
@@ -174,7 +192,7 @@ def _rate_card_row(ws, lay: Layout, j: int) -> None:
     weights = f"${c['Weight']}${lay.rc_first}:${c['Weight']}${lay.rc_last}"
     put(ws, r, lay.rc_headers.index("Allocation") + 1, f"=Pool*{c['Weight']}{r}/SUM({weights})", MONEY)
     # A unit price: of an achiever, or of a student for a banded outcome (core.groups.unit_price).
-    priced = ",".join(f'{c["Basis"]}{r}="{name}"' for name, b in BASES.items() if b.per_head or b.banded)
+    priced = ",".join(f'{c["Basis"]}{r}="{b.label}"' for b in BASES.values() if b.per_head or b.banded)
     students = "PricedStudents" if lay.groups else f'{c["Eligible students"]}{r}'
     put(ws, r, lay.rc_headers.index("Price per achieving student") + 1,
         f'=IF(OR({priced}),{c["Allocation"]}{r}/{students},"")', MONEY)
@@ -197,15 +215,23 @@ def _rate_card(ws, lay: Layout) -> None:
     rate_columns += [c[h] for slot in range(1, lay.tier_slots + 1) for h in tier_headers(slot)]
     validate(ws, " ".join(f"{x}{first}:{x}{last}" for x in rate_columns), "rate")
     validate_rate_card(ws, lay)
-    validate(ws, f"{c['Data source']}{first}:{c['Data source']}{last}", "list", DATA_SOURCES)
-    validate(ws, f"{c['Basis']}{first}:{c['Basis']}{last}", "list", tuple(BASES))
+    validate(ws, f"{c['Data source']}{first}:{c['Data source']}{last}", "list",
+             tuple(DATA_SOURCE_LABELS.values()))
+    labels = f"{NOTES}!$A${BASIS_FIRST_ROW}:$A${BASIS_FIRST_ROW + len(BASES) - 1}"
+    validate(ws, f"{c['Basis']}{first}:{c['Basis']}{last}", "list", labels)
     validate(ws, f"{c['Eligible students']}{first}:{c['Eligible students']}{last}", "whole", minimum=1)
     validate(ws, f"{c['Paid in month']}{first}:{c['Paid in month']}{last}", "whole", minimum=1)
-    widths = {i + 1: text_width(h, low=11, high=16) for i, h in enumerate(lay.rc_headers)}
+    # Headers wrap between words; the tier, group and band columns after the inputs are narrower.
+    widths = {i + 1: 10 if i < len(RATE_CARD_INPUTS) else 8 for i in range(len(lay.rc_headers))}
     for i, field in enumerate(("name", "metric", "threshold")):
-        widths[i + 1] = text_width(*(getattr(o, field) for o in deal.outcomes), low=14, high=45)
-    widths[lay.rc_headers.index("Allocation") + 1] = 16
+        widths[i + 1] = text_width(*(getattr(o, field) for o in deal.outcomes), low=14, high=24)
+    widths[lay.rc_headers.index("Basis") + 1] = 18
+    widths[lay.rc_headers.index("Allocation") + 1] = 15
+    widths[lay.rc_headers.index("Price per achieving student") + 1] = 13
     set_widths(ws, widths)
+    for j, outcome in enumerate(deal.outcomes):
+        for i, field in enumerate(("name", "metric", "threshold")):
+            fit_row(ws, lay.rc_first + j, widths[i + 1], getattr(outcome, field))
     ws.freeze_panes = "B2"
 
 
@@ -229,9 +255,9 @@ def _scenario_row(ws, lay: Layout, row: int, scenario: Scenario | None) -> None:
         ws.cell(row, served + 1).font, ws.cell(row, served + 1).fill = INPUT_FONT, INPUT_FILL
     base, perf, total = lay.sc_base, lay.sc_perf, lay.sc_total
     column = served + 2 + len(deal.outcomes)
-    put(ws, row, column,
-        f'=IF(${lay.sc_committed}{row}="{NO}",BaseMax,'
-        f'IF(BaseBasis="per_student",BaseMax/Students*${lay.sc_served}{row},BaseMax))', MONEY)
+    per_student = BASE_BASIS_LABELS["per_student"]
+    put(ws, row, column, f'=IF(${lay.sc_committed}{row}="{NO}",BaseMax,'
+        f'IF(BaseBasis="{per_student}",BaseMax/Students*${lay.sc_served}{row},BaseMax))', MONEY)
     put(ws, row, column + 1, performance_formula(lay, row), MONEY)
     put(ws, row, column + 2, f"={base}{row}+{perf}{row}", MONEY)
     put(ws, row, column + 3, f"=TotalCost-{total}{row}", MONEY)
@@ -250,9 +276,13 @@ def _scenarios(ws, lay: Layout) -> None:
         validate(ws, f"B{first}:{inputs}{last}", "rate")
         validate(ws, f"{lay.sc_served}{first}:{lay.sc_served}{last}", "whole", minimum=0)
         validate(ws, f"{lay.sc_committed}{first}:{lay.sc_committed}{last}", "list", (YES, NO))
-    widths = {1: text_width(EXPECTED, *(s.name for s in deal.scenarios), low=14, high=40)}
-    widths |= {i + 2: text_width(h, low=12, high=22) for i, h in enumerate(lay.sc_headers[1:])}
+    widths = {1: text_width(EXPECTED, *(s.name for s in deal.scenarios), low=14, high=28)}
+    widths |= {i + 2: 10 for i in range(len(lay.sc_headers) - 1)}  # rates; headers wrap between words
+    money = [column_index_from_string(c) for c in [*lay.sc_pay, lay.sc_base, lay.sc_perf, lay.sc_total]]
+    widths |= {c: 14 for c in money} | {len(lay.sc_headers) - 1: 14, len(lay.sc_headers): 12}
     set_widths(ws, widths)
+    for i, scenario in enumerate(deal.scenarios):
+        fit_row(ws, 3 + i, widths[1], scenario.name)
     ws.freeze_panes = "B2"
 
 
@@ -267,17 +297,15 @@ def build_workbook(deal: Deal, made_at: datetime | None = None) -> Workbook:
     _scenarios(wb.create_sheet(SCENARIOS), lay)
     schedule_sheet(wb.create_sheet(SCHEDULE), lay)
     notes_sheet(wb.create_sheet(NOTES), deal, made_at or datetime.now(UTC))
-    for ws in wb.worksheets:
-        fit_to_page_width(ws)
+    # Each sheet prints landscape on Letter, one page wide, its header row on every page.
+    print_setup(wb[SUMMARY], "4:4")
+    print_setup(wb[RATE_CARD], "1:1")
+    print_setup(wb[SCENARIOS], "1:1")
+    print_setup(wb[SCHEDULE], f"{SCHEDULE_HEADER_ROW}:{SCHEDULE_HEADER_ROW}")
+    print_setup(wb[NOTES], "1:1")
+    if lay.groups:
+        print_setup(wb[GROUPS], "1:1")
     return wb
-
-
-def fit_to_page_width(ws) -> None:
-    """Print each sheet landscape and one page wide, so a printed copy keeps its columns together."""
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
 
 
 def workbook_bytes(deal: Deal) -> bytes:

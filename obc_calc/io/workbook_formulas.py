@@ -65,7 +65,7 @@ def _measured(lay: Layout, j: int, row: int, record) -> str:
 
 def payment_formula(lay: Layout, j: int, row: int) -> str:
     """One outcome's payment in one Scenarios row: each basis's formula from obc_calc.core.bases,
-    chosen by the outcome's Basis cell.
+    chosen by the outcome's Basis cell, which holds the basis's label (the words the app shows).
 
     A row has a rate or band shares, not both, so it holds only the bases that read what it has:
     a basis the table does not know, or one the row has no cells for, pays #N/A rather than some
@@ -85,7 +85,7 @@ def payment_formula(lay: Layout, j: int, row: int) -> str:
             tiers=tuple((lay.rc(start, j), lay.rc(pays, j))
                         for start, pays in map(tier_headers, range(1, lay.tier_slots + 1))),
         )
-        chosen = f'IF({basis_cell}="{record.name}",{record.formula(refs)},{chosen})'
+        chosen = f'IF({basis_cell}="{record.label}",{record.formula(refs)},{chosen})'
     return f'=IF(${lay.sc_committed}{row}="{NO}",{allocation},{chosen})'
 
 

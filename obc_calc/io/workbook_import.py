@@ -40,7 +40,14 @@ from obc_calc.io.workbook import (
     YES,
     tier_headers,
 )
-from obc_calc.io.workbook_import_groups import ScenarioRow, rate_card_extras, read_groups, scenario_columns
+from obc_calc.io.workbook_import_groups import (
+    ScenarioRow,
+    base_basis_code,
+    outcome_text,
+    rate_card_extras,
+    read_groups,
+    scenario_columns,
+)
 from obc_calc.io.workbook_import_groups import plain as _plain
 from obc_calc.io.workbook_import_groups import where_at as _where
 from obc_calc.io.workbook_layout import GROUPS, OPTIONAL_SUMMARY_INPUTS
@@ -164,7 +171,7 @@ def _summary(reader: _Reader, ws) -> dict:
         if label.startswith("Term starts"):
             start[label] = value
         elif value is not None:
-            _put(deal, path, value.strip() if path == "base_basis" else value)
+            _put(deal, path, base_basis_code(value) if path == "base_basis" else value)
         elif kind == "text" and path != "base_basis" and path != "name":
             _put(deal, path, "")  # a blank district or provider is allowed, and is blank
     year, month = start.get("Term starts: year"), start.get("Term starts: month")
@@ -217,7 +224,7 @@ def _outcome(reader: _Reader, ws, row: int, index: int, headers: dict, slots: in
             if not reader.reported(where):
                 reader.complain(where, "this cell is blank; every outcome needs it")
         elif value is not None:
-            outcome[name] = value.strip() if name in ("basis", "data_source") else value
+            outcome[name] = outcome_text(name, value)
         elif name in ("metric", "threshold"):
             outcome[name] = ""
     tiers = []

@@ -13,6 +13,7 @@ import re
 from openpyxl.utils import column_index_from_string as _index
 from openpyxl.utils import get_column_letter
 
+from obc_calc.core.bases import BASES
 from obc_calc.core.groups import OTHER_STUDENTS
 from obc_calc.io.ratecard import is_blank
 from obc_calc.io.workbook_layout import (
@@ -28,9 +29,34 @@ from obc_calc.io.workbook_layout import (
     group_share_header,
     scenario_header,
 )
+from obc_calc.io.workbook_notes import BASE_BASIS_LABELS, DATA_SOURCE_LABELS
 from obc_calc.io.xlsx_reader import short
 
 EVERY_SHARE = "give a share for every band (0% for none), or leave every band's share blank"
+
+
+# The Basis and Base basis cells hold labels; the codes (as older workbooks hold them) are read too.
+BASIS_CODES = {key.casefold(): name for name, b in BASES.items() for key in (name, b.label)}
+SOURCE_CODES = {k.casefold(): name for name, words in DATA_SOURCE_LABELS.items() for k in (name, words)}
+BASE_BASIS_CODES = {k.casefold(): name for name, words in BASE_BASIS_LABELS.items() for k in (name, words)}
+
+
+def code(value, codes: dict[str, str]):
+    """A basis as the deal names it, from the plain label the workbook shows (or the code itself, as
+    workbooks made before the labels hold it); anything else as typed, for the deal's checks to name."""
+    if not isinstance(value, str):
+        return value
+    return codes.get(" ".join(value.split()).casefold(), value.strip())
+
+
+def base_basis_code(value):
+    return code(value, BASE_BASIS_CODES)
+
+
+def outcome_text(field: str, value):
+    """A Rate Card text cell as the deal holds it: a basis or data source by its code, the rest as typed."""
+    codes = {"basis": BASIS_CODES, "data_source": SOURCE_CODES}.get(field)
+    return code(value, codes) if codes else value
 
 
 def plain(formula: str) -> str:

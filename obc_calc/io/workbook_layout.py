@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from obc_calc.core.groups import OTHER_STUDENTS
 from obc_calc.core.model import Deal
-from obc_calc.io.workbook_notes import INPUT_FILL, INPUT_FONT, LINK_FONT
+from obc_calc.io.workbook_notes import BASE_BASIS_LABELS, INPUT_FILL, INPUT_FONT, LINK_FONT
 
 SUMMARY, RATE_CARD, SCENARIOS, SCHEDULE, NOTES = "Summary", "Rate Card", "Scenarios", "Schedule", "Notes"
 GROUPS = "Student Groups"  # only in the workbook of a deal with student groups
@@ -49,7 +49,7 @@ SUMMARY_INPUTS: tuple[tuple[str, str | None, str | None], ...] = (
 )
 OPTIONAL_SUMMARY_INPUTS = ("Most penalties can take back",)  # workbooks made before it read as 0
 SUMMARY_FIRST_INPUT_ROW = 5
-BASE_BASES = ("fixed", "per_student")
+BASE_BASES = tuple(BASE_BASIS_LABELS.values())  # the Base basis cell's choices, as plain labels
 
 # Rate Card input columns (header, deal field); tier pairs and formula columns follow them.
 RATE_CARD_INPUTS: tuple[tuple[str, str], ...] = (
@@ -108,7 +108,8 @@ YES, NO = "Yes", "No"
 
 SCHEDULE_MONTHS = 60  # the longest term a deal may have; rows past the term stay blank
 SCHEDULE_FISCAL_YEARS = 6  # 60 months touch at most six fiscal years
-SCHEDULE_HEADER_ROW = 6
+SCHEDULE_FY_HEADER_ROW = 6  # the fiscal years' table, above the months' table in the same columns
+SCHEDULE_HEADER_ROW = SCHEDULE_FY_HEADER_ROW + SCHEDULE_FISCAL_YEARS + 3  # the months' table
 
 
 def payment_header(outcome_name: str) -> str:
@@ -135,7 +136,7 @@ def put(ws, row: int, column: int, value, number_format: str | None = None, styl
     return cell
 
 
-def validate(ws, cells: str, kind: str, values: tuple[str, ...] = (), minimum: int = 0,
+def validate(ws, cells: str, kind: str, values: tuple[str, ...] | str = (), minimum: int = 0,
              maximum: int | None = None) -> None:
     """Excel's data validation: rates stay in [0, 1], payouts in [-1, 1], counts are whole, choices come
     from a list."""
@@ -153,6 +154,8 @@ def validate(ws, cells: str, kind: str, values: tuple[str, ...] = (), minimum: i
     elif kind == "whole":
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
                               error=f"Enter a whole number of at least {minimum}.")
+    elif isinstance(values, str):  # a range holding the choices (a choice may hold a comma)
+        rule = DataValidation(type="list", formula1=values, error="Pick one of the listed choices.")
     else:
         rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
                               error="Pick one of: " + ", ".join(values) + ".")

@@ -1,8 +1,11 @@
-"""The budget workbook's Schedule sheet: a chosen scenario's payments month by month over the term,
-and added up by fiscal year, as obc_calc.core.schedule computes them."""
+"""The budget workbook's Schedule sheet: a chosen scenario's payments added up by fiscal year, and
+month by month over the term below, as obc_calc.core.schedule computes them. The two tables share
+their columns (Fiscal year, Base, each outcome, Total), so the sheet prints one page wide; the print
+area stops at the term's last month."""
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter as col
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -12,6 +15,7 @@ from obc_calc.io.workbook_layout import (
     MONEY,
     SCENARIOS,
     SCHEDULE_FISCAL_YEARS,
+    SCHEDULE_FY_HEADER_ROW,
     SCHEDULE_HEADER_ROW,
     SCHEDULE_MONTHS,
     TOTAL_ROW_LABEL,
@@ -27,6 +31,8 @@ from obc_calc.io.workbook_notes import (
     text_width,
 )
 
+CENTER = Alignment(horizontal="center")
+
 
 def schedule_sheet(ws, lay: Layout) -> None:
     deal = lay.deal
@@ -41,6 +47,7 @@ def schedule_sheet(ws, lay: Layout) -> None:
     ws.add_data_validation(rule)
     put_text(ws, 2, 1, "Its row among the scenarios")
     put(ws, 2, 2, f"=MATCH($B$1,{scenario_names},0)")
+    header_row(ws, 2, ["This scenario", "Base", *names], 3)
     put_text(ws, 3, 3, "Scenario amount")
     put_text(ws, 4, 3, "Paid in month")
     put(ws, 3, 4, f"=INDEX({SCENARIOS}!${lay.sc_base}$2:${lay.sc_base}${lay.sc_last},$B$2)", MONEY)
@@ -57,7 +64,7 @@ def schedule_sheet(ws, lay: Layout) -> None:
         within = f"$A{r}<=TermMonths"
         k = f"(TermStartYear*12+TermStartMonth-2+$A{r})"  # months since year 0, as obc_calc counts them
         put(ws, r, 1, i)
-        put(ws, r, 2, f'=IF({within},INT({k}/12)&"-"&TEXT(MOD({k},12)+1,"00"),"")')
+        put(ws, r, 2, f'=IF({within},INT({k}/12)&"-"&TEXT(MOD({k},12)+1,"00"),"")').alignment = CENTER
         put(ws, r, 3, f'=IF({within},INT({k}/12)+IF(AND(FYStartMonth>1,MOD({k},12)+1>=FYStartMonth),1,0),"")',
             FISCAL_YEAR)
         base = f"$D$3*(1-BaseUpfrontShare)/TermMonths+IF($A{r}=1,$D$3*BaseUpfrontShare,0)"
@@ -68,16 +75,21 @@ def schedule_sheet(ws, lay: Layout) -> None:
         put(ws, r, 5 + n, f'=IF({within},SUM(D{r}:{col(4 + n)}{r}),"")', MONEY)
         previous = f"{cum_col}{r - 1}+" if i > 1 else ""
         put(ws, r, 6 + n, f'=IF({within},{previous}{total_col}{r},"")', MONEY)
-    _fiscal_years(ws, lay, 8 + n, first, last)
-    widths = {5 + j: text_width(m, low=14, high=24) for j, m in enumerate(names)}
-    set_widths(ws, {1: 26, 2: 12, 3: 12, 4: 16, 5 + n: 16, 6 + n: 16, 7 + n: 4} | widths)
+    _fiscal_years(ws, lay, first, last)
+    put_text(ws, top - 1, 1, "By month").font = HEADER_FONT
+    widths = {5 + j: text_width(m, low=15, high=22) for j, m in enumerate(names)}
+    set_widths(ws, {1: 27, 2: 10, 3: 16, 4: 15, 5 + n: 15, 6 + n: 15} | widths)
     ws.freeze_panes = f"A{first}"
+    # Print the term's months only (rows past it are blank); a longer term needs the area set again.
+    rows = max(top + deal.term.months, SCHEDULE_FY_HEADER_ROW + SCHEDULE_FISCAL_YEARS + 1)
+    ws.print_area = f"A1:{cum_col}{rows}"
 
 
-def _fiscal_years(ws, lay: Layout, left: int, first: int, last: int) -> None:
-    """The monthly table added up by fiscal year, in a table to its right."""
+def _fiscal_years(ws, lay: Layout, first: int, last: int) -> None:
+    """The monthly table added up by fiscal year, in a table above it, in the same columns."""
     n = len(lay.deal.outcomes)
-    top = SCHEDULE_HEADER_ROW
+    top, left = SCHEDULE_FY_HEADER_ROW, 3
+    put_text(ws, top - 1, 1, "By fiscal year").font = HEADER_FONT
     header_row(ws, top, ["Fiscal year", "Base"] + [o.name for o in lay.deal.outcomes] + ["Total"], left)
     fy = col(left)
     years = f"$C${first}:$C${last}"
@@ -94,4 +106,3 @@ def _fiscal_years(ws, lay: Layout, left: int, first: int, last: int) -> None:
     for i in range(n + 2):
         c = col(left + 1 + i)
         put(ws, total_row, left + 1 + i, f"=SUM({c}{top + 1}:{c}{total_row - 1})", MONEY).font = HEADER_FONT
-    ws.column_dimensions[fy].width = 12

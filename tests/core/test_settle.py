@@ -106,7 +106,7 @@ def test_notes_excluded_report_and_json_keys():
     excluded = {item["name"]: item for item in out["excluded"]}
     assert excluded["Dosage"] == {
         "name": "Dosage", "count": 3, "not_served": 2, "missing_value": 1, "left_out_missing": 1,
-        "counted_not_achieved": 0, "reason": "2 not served; 1 served with no value (rule: excluded)",
+        "counted_not_achieved": 0, "reason": "2 not served; 1 served with no value (left out)",
     }
     assert excluded["Math growth"]["count"] == 2
     assert out["notes"][0] == ("2 students in the file were not served (not marked served in column served); "

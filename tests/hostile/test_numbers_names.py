@@ -333,7 +333,9 @@ def test_formula_like_names_round_trip_as_text(tmp_path):
     path = tmp_path / "tricky.xlsx"
     save_workbook(deal, path)
     wb = load_workbook(path)
-    typed = set(FORMULA_LIKE) | {"\t=1", "=1+1", "-1", "+x", "\n@x"}  # the file keeps \r as \n
+    # The program's "\r@x" comes back as typed, or with \n for \r, as openpyxl's XML writer pleases.
+    program = {"\r@x", "\n@x"}
+    typed = set(FORMULA_LIKE) | {"\t=1", "=1+1", "-1", "+x"} | program
     found: dict[str, int] = {}
     for ws in wb:
         for row in ws.iter_rows():
@@ -341,7 +343,8 @@ def test_formula_like_names_round_trip_as_text(tmp_path):
                 if cell.value in typed:
                     assert cell.data_type == "s" and cell.quotePrefix, (ws.title, cell.coordinate)
                     found[cell.value] = found.get(cell.value, 0) + 1
-    assert set(found) == typed
+    assert len(set(found) & program) == 1
+    assert set(found) - program == typed - program
     # Each name appears on several sheets (inputs, headers, the schedule, the notes).
     assert all(found[name] >= 4 for name in FORMULA_LIKE)
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]

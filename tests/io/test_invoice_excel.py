@@ -271,3 +271,23 @@ def test_group_names_that_look_like_wildcards_or_formulas_count_by_number(tmp_pa
     names = [book["Students"].cell(row, 5).value for row in range(2, 5)]
     assert names == ["*", "*", "=1+1"]
     assert book["Students"].cell(4, 5).data_type == "s"
+
+
+@pytest.mark.parametrize(("options", "words"), [({}, "excluded"), ({"missing": "not_achieved"},
+                                                                   "counted as not achieved")])
+def test_the_invoice_shows_words_and_prints_on_letter_one_page_wide(tmp_path, options, words):
+    """Basis and missing-value rule in the app's words (the formulas still read "excluded"); each
+    sheet on Letter paper, one page wide, its header row on every page."""
+    deal = every_basis_deal()
+    invoice, workbook = build(deal, every_basis_results(33, missing=3), **options)
+    assert cents(recalculate(workbook, tmp_path)[f"B{OUTCOME_HEADER_ROW + len(deal.outcomes) + 4}"]) == \
+        invoice.total_due
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    sheet = book["Invoice"]
+    assert [sheet[f"B{OUTCOME_HEADER_ROW + i}"].value for i in range(1, len(deal.outcomes) + 1)] == [
+        "per student", "cohort threshold", "tiered", "graduated (linear)", "per student, banded"]
+    assert sheet[f"B{ROW['missing']}"].value == words
+    for ws, orientation in ((sheet, "landscape"), (book["Students"], "portrait")):
+        assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (1, orientation)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"

@@ -21,6 +21,7 @@ from obc_calc.io.workbook import (
     save_workbook,
     workbook_bytes,
 )
+from obc_calc.io.workbook_layout import SCHEDULE_FY_HEADER_ROW
 
 ROOT = Path(__file__).resolve().parents[2]
 DEALS = sorted((ROOT / "sample_data").glob("*.json")) + [ROOT / "tests" / "data" / "example_deal.json"]
@@ -248,13 +249,16 @@ def test_schedule_matches_obc_calc(book):
         assert book.get("Schedule", f"B{r}") == "" and book.get("Schedule", f"D{r}") == ""
     by_year = fiscal_year_schedule(deal, expected(deal))
     ws = book.wb["Schedule"]
-    fy = next(c.column for c in ws[top] if c.value == "Fiscal year" and c.column > 3)
+    fy_top = SCHEDULE_FY_HEADER_ROW  # the fiscal years' table, above the months' in the same columns
+    fy = next(c.column for c in ws[fy_top] if c.value == "Fiscal year")
+    assert fy == 3 and [c.value for c in ws[fy_top]][3:5 + len(deal.outcomes)] == [
+        "Base", *(o.name for o in deal.outcomes), "Total"]
     for i, year in by_year.iterrows():
-        r = top + 1 + i
+        r = fy_top + 1 + i
         assert f"FY{book.get('Schedule', f'{ws.cell(r, fy).column_letter}{r}'):.0f}" == year["Fiscal year"]
         for j, name in enumerate(["Base", *(o.name for o in deal.outcomes), "Total"]):
             assert close(book.get("Schedule", f"{ws.cell(r, fy + 1 + j).column_letter}{r}"), year[name]), name
-    after = top + 1 + len(by_year)  # the first fiscal-year row past the term stays blank
+    after = fy_top + 1 + len(by_year)  # the first fiscal-year row past the term stays blank
     assert book.get("Schedule", f"{ws.cell(after, fy).column_letter}{after}") == ""
 
 
@@ -272,11 +276,13 @@ def test_example_deal_by_hand(tmp_path_factory):
     assert close(fewer["Dosage"], 142000 * 0.75 * 0.8)  # 85,200
     missed = scenario_values(book, 6)
     assert close(missed["Total"], 1420000)  # commitments missed: the full contract value
-    # Schedule: 20% of the base upfront, the rest over ten months; Dosage paid in month 5 (2027-01).
-    assert close(book.get("Schedule", "D7"), 852000 * 0.2 + 852000 * 0.8 / 10)  # 238,560
-    assert close(book.get("Schedule", "D8"), 852000 * 0.8 / 10)  # 68,160
-    assert book.get("Schedule", "B11") == "2027-01" and close(book.get("Schedule", "E11"), 106500)
-    assert book.get("Schedule", "C16") == 2027 and close(book.get("Schedule", "J16"), 1299300)
+    # Schedule (months from row 16): 20% of the base upfront, the rest over ten months; Dosage paid in
+    # month 5 (2027-01); above, the fiscal year 2027 holds the whole expected cost.
+    assert close(book.get("Schedule", "D16"), 852000 * 0.2 + 852000 * 0.8 / 10)  # 238,560
+    assert close(book.get("Schedule", "D17"), 852000 * 0.8 / 10)  # 68,160
+    assert book.get("Schedule", "B20") == "2027-01" and close(book.get("Schedule", "E20"), 106500)
+    assert book.get("Schedule", "C25") == 2027 and close(book.get("Schedule", "J25"), 1299300)
+    assert book.get("Schedule", "C7") == 2027 and close(book.get("Schedule", "I7"), 1299300)
     # Change rate inputs: Low's Math growth to exactly its 50% target pays the whole allocation;
     # Low's Proficiency exactly at the 30% tier pays it all, High's just below pays half.
     values = book.solve({book.key("Scenarios", "C3"): 0.5, book.key("Scenarios", "D3"): 0.3,
@@ -287,8 +293,8 @@ def test_example_deal_by_hand(tmp_path_factory):
     assert close(high["Proficiency"], 568000 * 0.2 * 0.5)  # 56,800
     # The Schedule shows the scenario picked in B1: Low pays Dosage's $71,000 in January.
     values = book.solve({book.key("Schedule", "B1"): "Low"})
-    assert close(book.get("Schedule", "E11", values), 568000 * 0.25 * 0.5)
-    assert close(book.get("Schedule", "J16", values), 852000 + 71000)  # Low's cumulative total
+    assert close(book.get("Schedule", "E20", values), 568000 * 0.25 * 0.5)
+    assert close(book.get("Schedule", "J25", values), 852000 + 71000)  # Low's cumulative total
 
 
 def test_changed_inputs_match_obc_calc(book):

@@ -86,6 +86,26 @@ def test_edits_made_in_the_workbook_come_back(tmp_path):
     assert got.outcomes[0].eligible_students is None and got.scenarios[0].students_served is None
 
 
+def test_basis_cells_hold_labels_and_read_back_as_codes():
+    """The Basis, Data source and Base basis cells show the app's words; the import reads the words,
+    and the codes a workbook made before the words holds, in any case and spacing."""
+    deal = load_deal(EXAMPLE)
+    wb = load_workbook(BytesIO(workbook_bytes(deal)))
+    assert [wb["Rate Card"][f"F{r}"].value for r in range(2, 6)] == [
+        "per student", "cohort threshold", "tiered", "graduated (linear)"]
+    assert wb["Summary"]["B12"].value == "per student served"
+
+    def change(wb):
+        wb["Rate Card"]["F2"] = "per_student"  # the code, as older workbooks hold it
+        wb["Rate Card"]["F3"] = "  Cohort   Threshold "
+        wb["Rate Card"]["E5"] = "third party"
+        wb["Summary"]["B12"] = "In full"
+
+    got = deal_from_workbook(edited(deal, change))
+    assert [o.basis for o in got.outcomes] == ["per_student", "cohort_threshold", "tiered", "linear"]
+    assert got.outcomes[3].data_source == "third_party" and got.base_basis == "fixed"
+
+
 def test_tiers_added_in_the_workbook():
     deal = load_deal(EXAMPLE)
 
