@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from obc_calc.core.settle import SettleOptions, settle
+from obc_calc.io.data_template import template_bytes
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.invoice_excel import invoice_workbook
 from obc_calc.io.results_file import ReadOptions, read_results
@@ -45,11 +46,12 @@ if SOFFICE is None or PDFTOTEXT is None:
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, list[str]]:
-    """Each workbook's PDF as the text of its pages: every sample's budget workbook, and an invoice
-    workbook settled from each sample's results file (one LibreOffice run for all)."""
+    """Each workbook's PDF as the text of its pages: every sample's budget workbook and results data
+    template, and an invoice workbook settled from each sample's results file (one LibreOffice run)."""
     folder = tmp_path_factory.mktemp("print")
     for stem in DEALS:
         save_workbook(load_deal(SAMPLES / f"{stem}.json"), folder / f"budget_{stem}.xlsx")
+        (folder / f"template_{stem}.xlsx").write_bytes(template_bytes(load_deal(SAMPLES / f"{stem}.json")))
     for stem in INVOICED:
         deal = load_deal(SAMPLES / f"{stem}.json")
         results = read_results((SAMPLES / f"{stem}_results.csv").read_bytes(), "results.csv", deal,
@@ -128,3 +130,14 @@ def test_an_invoice_workbook_prints_one_page_wide_with_its_header_repeated(print
     assert "###" not in text
     assert not CODES.search(text) and not SNAKE.search(text), (CODES.search(text) or SNAKE.search(text))[0]
     assert "fixed" not in text.replace("a fixed price", "")
+
+
+@pytest.mark.parametrize("stem", DEALS)
+def test_a_data_template_prints_its_columns_and_dictionary_in_words(printed, stem):
+    pages = printed[f"template_{stem}"]
+    text = "\n".join(pages)
+    assert "###" not in text
+    assert not CODES.search(text), CODES.search(text)
+    assert "student_id" in pages[0] and "served" in pages[0]  # the header settle-up reads, on page 1
+    assert "Data dictionary" in text or "What it holds" in text
+
