@@ -1,5 +1,7 @@
 """Small deals built in tests, so each test shows the figures it computes by hand."""
 
+import json
+
 import pytest
 
 from obc_calc.core.errors import DealError
@@ -50,4 +52,40 @@ def banded_example(outcome: dict | None = None, **fields):
     growth = {"name": "Growth", "basis": "per_student_banded", "bands": BANDS,
               "expected_band_shares": [0.1, 0.3, 0.4, 0.2]} | (outcome or {})
     return make_deal(students=500, total_cost=250_000, outcomes=[growth], **fields)
+
+
+class CommandLine:
+    """Commands run in process through obc_calc.cli.main against one database (`--db URL`, when given);
+    each call returns what the command printed."""
+
+    prefix: tuple[str, ...] = ()
+
+    def __init__(self, capsys, url: str | None):
+        self.capsys, self.url = capsys, url
+
+    def run(self, *argv: str) -> tuple[int, str, str]:
+        from obc_calc.cli import main
+
+        database = ["--db", self.url] if self.url else []
+        try:
+            code = main([*self.prefix, *argv, *database])
+        except SystemExit as stop:  # argparse refuses a bad option before main() runs the command
+            code = stop.code
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ok(self, *argv: str) -> str:
+        code, out, err = self.run(*argv)
+        assert code == 0, err
+        return out
+
+    def json(self, *argv: str):
+        return json.loads(self.ok(*argv, "--format", "json"))
+
+    def refused(self, *argv: str) -> str:
+        """What a refusal wrote: exit 2, nothing on stdout's account, no traceback."""
+        code, out, err = self.run(*argv)
+        assert code == 2, out
+        assert "Traceback" not in err
+        return err
 

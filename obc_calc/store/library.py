@@ -60,14 +60,20 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def checked_text(text: str, what: str, longest: int) -> str:
+    """Typed text as stored: spacing collapsed, no control characters, within `longest` characters."""
+    text = " ".join(str(text).split())
+    if has_control_characters(text):
+        raise LibraryError(f"a {what} may not hold control characters")
+    if len(text) > longest:
+        raise LibraryError(f"a {what} may be at most {longest:,} characters long")
+    return text
+
+
 def _plain_name(name: str, what: str) -> str:
-    name = " ".join(str(name).split())
+    name = checked_text(name, f"{what} name", MAX_NAME_LENGTH)
     if not name:
         raise LibraryError(f"a {what} needs a name")
-    if has_control_characters(name):
-        raise LibraryError(f"a {what} name may not hold control characters")
-    if len(name) > MAX_NAME_LENGTH:
-        raise LibraryError(f"a {what} name may be at most {MAX_NAME_LENGTH} characters long")
     return name
 
 

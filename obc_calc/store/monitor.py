@@ -17,10 +17,9 @@ from sqlalchemy import Connection, insert, select
 
 from obc_calc.core.forecast import COMMITMENT_STATUSES, CommitmentStatus, OutcomeCounts, Snapshot
 from obc_calc.core.ledger import LedgerLine, RecordedInvoice
-from obc_calc.core.limits import has_control_characters
 from obc_calc.core.model import Deal
 from obc_calc.store.database import LibraryError, reading, writing
-from obc_calc.store.library import MAX_NAME_LENGTH, VersionInfo, Workspace
+from obc_calc.store.library import MAX_NAME_LENGTH, VersionInfo, Workspace, checked_text
 from obc_calc.store.schema import commitment_records, invoices, snapshots
 
 __all__ = ["COMMITMENT_STATUSES", "Monitor"]
@@ -76,15 +75,6 @@ def _commitment(row) -> CommitmentStatus:
     return CommitmentStatus(name=row.name, status=row.status, as_of=row.as_of, note=row.note)
 
 
-def _checked_text(text: str, what: str, longest: int) -> str:
-    text = " ".join(str(text).split())
-    if has_control_characters(text):
-        raise LibraryError(f"a {what} may not hold control characters")
-    if len(text) > longest:
-        raise LibraryError(f"a {what} may be at most {longest:,} characters long")
-    return text
-
-
 # --- the records --------------------------------------------------------------------------------
 
 
@@ -134,10 +124,10 @@ class Monitor:
         if commitment.status not in COMMITMENT_STATUSES:
             raise LibraryError(f"a commitment's status is one of {', '.join(COMMITMENT_STATUSES)}, "
                                f"not {commitment.status!r}")
-        title = _checked_text(commitment.name, "commitment name", MAX_NAME_LENGTH)
+        title = checked_text(commitment.name, "commitment name", MAX_NAME_LENGTH)
         if not title:
             raise LibraryError("a commitment needs a name")
-        note = _checked_text(commitment.note, "note", MAX_NOTE_LENGTH)
+        note = checked_text(commitment.note, "note", MAX_NOTE_LENGTH)
         with writing(self._engine) as db:
             deal_id = self._deal_id(db, name, writing_to=True)
             db.execute(insert(commitment_records).values(

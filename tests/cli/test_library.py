@@ -10,29 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from obc_calc.cli import main
 from obc_calc.io.dealfile import deal_to_json, load_deal
-from tests.helpers import make_deal
+from tests.helpers import CommandLine, make_deal
 
 ROOT = Path(__file__).parents[2]
 MATH = ROOT / "sample_data" / "math_tutoring.json"
 MATH_NAME = "Middle-school math tutoring 2026-27"
 
 
-class Cli:
-    """`library` subcommands against one database; each call returns what the command printed."""
+class Cli(CommandLine):
+    """`library` subcommands against one database."""
 
-    def __init__(self, capsys, url: str | None):
-        self.capsys, self.url = capsys, url
-
-    def run(self, *argv: str) -> tuple[int, str, str]:
-        database = ["--db", self.url] if self.url else []
-        try:
-            code = main(["library", *argv, *database])
-        except SystemExit as stop:  # argparse refuses a bad option before main() runs the command
-            code = stop.code
-        out, err = self.capsys.readouterr()
-        return code, out, err
+    prefix = ("library",)
 
     def ok(self, *argv: str) -> str:
         code, out, err = self.run(*argv)
@@ -40,16 +29,10 @@ class Cli:
         assert err == ""
         return out
 
-    def json(self, *argv: str):
-        return json.loads(self.ok(*argv, "--format", "json"))
-
     def refused(self, *argv: str) -> str:
         """The one line of a refusal (exit 2, nothing on stdout, no traceback)."""
-        code, out, err = self.run(*argv)
-        assert code == 2, out
-        assert "Traceback" not in err
-        lines = err.splitlines()
-        assert len(lines) == 1, err
+        lines = super().refused(*argv).splitlines()
+        assert len(lines) == 1, lines
         return lines[0]
 
 

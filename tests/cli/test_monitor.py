@@ -1,46 +1,20 @@
 """`python -m obc_calc monitor ...` and `invoice --outcomes/--record`, in process through main(), against
 SQLite and PostgreSQL (the `library_url` fixture). Figures are computed by hand in each test."""
 
-import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from obc_calc.cli import main
 from obc_calc.io.dealfile import deal_to_json
-from tests.helpers import make_deal
+from tests.helpers import CommandLine, make_deal
 
 STATUS_KEYS = {"deal", "version", "as_of", "outcomes", "total", "commitments", "score", "renewal_eligible"}
 OUTCOME_KEYS = {"name", "measured_rate", "eligible", "achievers", "forecast_rate", "payment_expected",
                 "payment_p10", "payment_p90", "planned_payment", "on_track"}
 
 
-class Cli:
-    def __init__(self, capsys, url: str):
-        self.capsys, self.url = capsys, url
-
-    def run(self, *argv: str) -> tuple[int, str, str]:
-        try:
-            code = main([*argv, "--db", self.url])
-        except SystemExit as stop:
-            code = stop.code
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *argv: str) -> str:
-        code, out, err = self.run(*argv)
-        assert code == 0, err
-        return out
-
-    def json(self, *argv: str):
-        return json.loads(self.ok(*argv, "--format", "json"))
-
-    def refused(self, *argv: str) -> str:
-        code, out, err = self.run(*argv)
-        assert code == 2, out
-        assert "Traceback" not in err
-        return err
+Cli = CommandLine  # monitor and invoice commands, each given whole
 
 
 @pytest.fixture
