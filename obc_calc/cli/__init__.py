@@ -1,7 +1,9 @@
 """Command line: `python -m obc_calc COMMAND ...`. Bad input exits 2 with one line per problem.
 
 Each command lives in its own module with `add_command(commands)`, which adds a subparser whose
-defaults set `run` to a function taking the parsed arguments; list the module in COMMANDS.
+defaults set `run` to a function taking the parsed arguments; list the command in COMMANDS. Only
+the module of the command being run is imported, so a command starts without loading the
+libraries of the others (pandas, openpyxl, python-docx, the database drivers).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from importlib import import_module
+from typing import NamedTuple
 
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.limits import finite_number, shown, terminal_safe
@@ -62,35 +66,51 @@ def write_output(path: str, what: str, write: Callable[[str], None]) -> None:
         raise DealError([Problem("", f"cannot write the {what} ({error.strerror})")], path) from None
 
 
-def _command_modules() -> list:
-    from obc_calc.cli import (
-        evaluate,
-        exhibit,
-        export,
-        import_deal,
-        invoice,
-        library,
-        monitor,
-        provider,
-        simulate,
-        summary,
-        template,
-    )
-
-    return [evaluate, provider, simulate, invoice, export, import_deal, library, monitor, exhibit, template,
-            summary]
+class Command(NamedTuple):
+    module: str  # in obc_calc.cli; one module may add several commands
+    help: str  # the command's line in `--help`
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = {  # in the order `--help` lists them; a module's commands side by side
+    "evaluate": Command("evaluate", "a deal's maximum, expected, floor and scenarios"),
+    "provider": Command("provider", "the provider's margin, break-even rate and cash flow"),
+    "simulate": Command("simulate",
+                        "Monte Carlo risk: the spread of what the district pays and the provider earns"),
+    "invoice": Command("invoice", "settle up: the invoice due from student-level results"),
+    "export": Command("export", "write a deal's budget workbook (.xlsx)"),
+    "import": Command("import_deal", "read a budget workbook (.xlsx) back into a deal file"),
+    "import-rate-card": Command("import_deal", "replace a deal's outcomes with a rate card "
+                                               "(CSV or XLSX, a row per outcome)"),
+    "library": Command("library", "the deal library: saved versions, signing, workspaces"),
+    "monitor": Command("monitor", "a signed deal over its term: results, status, ledger"),
+    "exhibit": Command("exhibit", "write a deal's payment terms exhibit (.docx)"),
+    "template": Command("template", "write the results data template for a deal (.xlsx)"),
+    "summary": Command("summary", "write a deal's one-page board summary (.pdf)"),
+}
+
+
+def chosen_command(argv: list[str]) -> str | None:
+    """The command `argv` runs: its first word that is not an option (the top level has only -h)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, in which `command`'s module adds its real subparsers. Every other command is
+    only a name and its help line, for `--help`: its module is not imported."""
     parser = Parser(prog="python -m obc_calc", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for module in _command_modules():
-        module.add_command(commands)
+    wanted = COMMANDS[command].module if command in COMMANDS else None
+    for name, (module, help_line) in COMMANDS.items():
+        if module != wanted:
+            commands.add_parser(name, help=help_line)
+        elif name not in commands.choices:  # the module adds all its commands at once
+            import_module(f"obc_calc.cli.{module}").add_command(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(chosen_command(argv)).parse_args(argv)
     try:
         args.run(args)
     except DealError as error:

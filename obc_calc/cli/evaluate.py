@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import print_json
+from obc_calc.cli import COMMANDS, print_json
 from obc_calc.core.report import deal_report, report_text
 from obc_calc.io.dealfile import load_deal
 
@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("evaluate", help="a deal's maximum, expected, floor and scenarios")
+    command = commands.add_parser("evaluate", help=COMMANDS["evaluate"].help)
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("--format", choices=["table", "json"], default="table")
     command.set_defaults(run=run)

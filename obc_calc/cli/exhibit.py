@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import write_output
+from obc_calc.cli import COMMANDS, write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.exhibit import save_exhibit
@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("exhibit", help="write a deal's payment terms exhibit (.docx)")
+    command = commands.add_parser("exhibit", help=COMMANDS["exhibit"].help)
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("-o", "--output", required=True, help="the exhibit to write (.docx)")
     command.set_defaults(run=run)

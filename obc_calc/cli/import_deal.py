@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import write_output
+from obc_calc.cli import COMMANDS, write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.io.dealfile import load_deal, save_deal
 from obc_calc.io.ratecard import deal_with_rate_card, read_rate_card
@@ -27,12 +27,12 @@ def run_rate_card(args: argparse.Namespace) -> None:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("import", help="read a budget workbook (.xlsx) back into a deal file")
+    command = commands.add_parser("import", help=COMMANDS["import"].help)
     command.add_argument("workbook", help="the budget workbook (.xlsx), as exported and perhaps edited")
     command.add_argument("-o", "--output", required=True, help="the deal file to write (JSON)")
     command.set_defaults(run=run_import)
     command = commands.add_parser(
-        "import-rate-card", help="replace a deal's outcomes with a rate card (CSV or XLSX, a row per outcome)"
+        "import-rate-card", help=COMMANDS["import-rate-card"].help
     )
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("rate_card", help="the rate card (.csv or .xlsx)")

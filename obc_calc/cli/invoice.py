@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from obc_calc.cli import column_map, database_options, print_json, results_options, write_output
+from obc_calc.cli import COMMANDS, column_map, database_options, print_json, results_options, write_output
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.money import money
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> None:
     read_options = ReadOptions(min_sessions=args.min_sessions, columns=column_map(args.map))
     results = read_results(read_file(args.results, args.results), args.results, deal, read_options)
     invoice = settle(deal, results, SettleOptions(
-        period=args.period or default_period(args.results),
+        period=args.period or default_period(deal),
         missing=args.missing,
         commitments_met=not args.commitments_missed,
     ))
@@ -101,7 +101,7 @@ def _period(text: str) -> str:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("invoice", help="settle up: the invoice due from student-level results",
+    command = commands.add_parser("invoice", help=COMMANDS["invoice"].help,
                                   parents=[database_options(), results_options()])
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("results", help="the results file (CSV or XLSX), one row per student")

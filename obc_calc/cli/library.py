@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from obc_calc.cli import database_options, print_json, whole_number_option, write_output
+from obc_calc.cli import COMMANDS, database_options, print_json, whole_number_option, write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.money import money
 from obc_calc.core.report import text_table
@@ -230,7 +230,7 @@ def add_state_commands(subcommands, common: argparse.ArgumentParser) -> None:
 
 
 def add_command(commands) -> None:
-    library = commands.add_parser("library", help="the deal library: saved versions, signing, workspaces")
+    library = commands.add_parser("library", help=COMMANDS["library"].help)
     subcommands = library.add_subparsers(dest="library_command", required=True)
     common = database_options()
     add_deal_commands(subcommands, common)

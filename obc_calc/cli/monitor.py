@@ -11,7 +11,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from obc_calc.cli import column_map, database_options, print_json, results_options, whole_number_option
+from obc_calc.cli import (
+    COMMANDS,
+    column_map,
+    database_options,
+    print_json,
+    results_options,
+    whole_number_option,
+)
 from obc_calc.core.forecast_types import COMMITMENT_STATUSES
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.money import money
@@ -177,7 +184,7 @@ def _add_record(subcommands, common) -> None:
 
 
 def add_command(commands) -> None:
-    monitor = commands.add_parser("monitor", help="a signed deal over its term: results, status, ledger")
+    monitor = commands.add_parser("monitor", help=COMMANDS["monitor"].help)
     subcommands = monitor.add_subparsers(dest="monitor_command", required=True)
     common = database_options()
     _add_record(subcommands, common)

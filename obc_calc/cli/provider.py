@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import number_option, print_json
+from obc_calc.cli import COMMANDS, number_option, print_json
 from obc_calc.core.limits import MAX_MONEY
 from obc_calc.core.provider import DeliveryCost, provider_figures, provider_text
 from obc_calc.io.dealfile import load_deal
@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("provider", help="the provider's margin, break-even rate and cash flow")
+    command = commands.add_parser("provider", help=COMMANDS["provider"].help)
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("--cost-fixed", type=number_option("the fixed delivery cost", 0.0, MAX_MONEY),
                          default=0.0, help="fixed delivery cost, dollars")

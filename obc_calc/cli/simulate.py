@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import number_option, print_json, whole_number_option
+from obc_calc.cli import COMMANDS, number_option, print_json, whole_number_option
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_MONEY
 from obc_calc.core.risk_summary import risk_figures, risk_text
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> None:
 
 def add_command(commands) -> None:
     command = commands.add_parser(
-        "simulate", help="Monte Carlo risk: the spread of what the district pays and the provider earns"
+        "simulate", help=COMMANDS["simulate"].help
     )
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import write_output
+from obc_calc.cli import COMMANDS, write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.io.dealfile import load_deal
 
@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("summary", help="write a deal's one-page board summary (.pdf)")
+    command = commands.add_parser("summary", help=COMMANDS["summary"].help)
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("-o", "--output", required=True, help="the summary to write (.pdf)")
     command.set_defaults(run=run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from obc_calc.cli import write_output
+from obc_calc.cli import COMMANDS, write_output
 from obc_calc.core.limits import terminal_safe
 from obc_calc.io.dealfile import load_deal
 
@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("template", help="write the results data template for a deal (.xlsx)")
+    command = commands.add_parser("template", help=COMMANDS["template"].help)
     command.add_argument("deal", help="the deal file (JSON)")
     command.add_argument("-o", "--output", required=True, help="the template to write (.xlsx)")
     command.set_defaults(run=run)

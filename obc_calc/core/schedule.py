@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from obc_calc.core.model import Deal, Term
 from obc_calc.core.scenarios import ScenarioResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def term_months(term: Term) -> list[tuple[int, int]]:
@@ -40,6 +44,8 @@ def _relief_by_month(deal: Deal, result: ScenarioResult) -> np.ndarray:
 
 def monthly_schedule(deal: Deal, result: ScenarioResult) -> pd.DataFrame:
     """One row per month: its label, fiscal year, base, each outcome's payment and the total."""
+    import pandas as pd  # here: settle-up reads fiscal_year from this module, and needs no pandas
+
     months = [(y, m + 1) for y, m in term_months(deal.term)]
     table = pd.DataFrame({
         "Month": [f"{y}-{m:02d}" for y, m in months],
@@ -69,5 +75,7 @@ def encumbrance_by_fiscal_year(deal: Deal, results: list[ScenarioResult]) -> pd.
     What a budget office asks: how much to encumber in each fiscal year, and how much it
     expects to spend there.
     """
+    import pandas as pd
+
     columns = {r.name: fiscal_year_schedule(deal, r).set_index("Fiscal year")["Total"] for r in results}
     return pd.DataFrame(columns).rename_axis("Fiscal year").reset_index()
