@@ -8,30 +8,29 @@ Each payment and the base are rounded to the cent with ROUND, as `obc_calc.core.
 so the workbook matches the invoice to the cent. The arithmetic is written in the same order as
 the Python rules, so the floating-point results agree before rounding too.
 
-The workbook is written in openpyxl's write-only mode: a million-row Students sheet streams to
-disk row by row instead of holding a Python object per cell.
+The workbook is written in openpyxl's write-only mode, and the Students sheet's rows as XML by
+obc_calc.io.invoice_excel_students: a million-row sheet streams into the file a block at a time
+instead of holding a Python object per cell, and 100,000 students take well under a second.
 """
 
 from __future__ import annotations
 
 import io
 
-import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from obc_calc.core.bases import BASES, Refs
 from obc_calc.core.groups import groups
-from obc_calc.core.limits import FORMULA_STARTS
 from obc_calc.core.model import Deal, Outcome
 from obc_calc.core.money import excel_number
 from obc_calc.core.settle import Invoice
 from obc_calc.io import invoice_excel_detail as detail
 from obc_calc.io.invoice_excel_detail import BOLD, MONEY, PERCENT, PRICE
+from obc_calc.io.invoice_excel_students import quote_style, student_rows, text_cell, with_rows, write_header
 from obc_calc.io.results_file import ResultsTable
 from obc_calc.io.workbook_notes import WRAP, print_setup, wrapped_height
 
@@ -54,6 +53,7 @@ COL = {name: get_column_letter(i) for i, name in enumerate(OUTCOME_COLUMNS, star
 WIDTHS = [30, 18, 13, 9, 14, 11, 12, 10, 10, 10, 9, 9, 9, 14, 34]
 WRAPPED = ("Outcome", "Basis", "Threshold", "How it pays")  # text columns that wrap; headers wrap too
 FIT = Alignment(shrink_to_fit=True)
+FLAG_THRESHOLD = "marked achieved (1 on the Students sheet)"  # a yes/no outcome's threshold, in words
 MISSING_RULE_WORDS = {"excluded": "excluded", "not_achieved": "counted as not achieved"}
 
 
@@ -66,26 +66,17 @@ def invoice_workbook(deal: Deal, invoice: Invoice, results: ResultsTable) -> byt
     # header repeated. Set before any row is written: a write-only sheet writes its properties first.
     print_setup(sheet.ws, "1:1", fit_rows=False)
     print_setup(students, "1:1", landscape=False, fit_rows=False)
-    last_row = _write_students(students, deal, results)
-    _write_invoice(sheet, deal, invoice, results, last_row)
+    write_header(students, deal, results)
+    quoted = quote_style(students)
+    _write_invoice(sheet, deal, invoice, results, len(results) + 1)
     sheet.write()
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return with_rows(out.getvalue(), students.path.lstrip("/"), student_rows(deal, results, quoted))
 
 
 class _Formula(str):
     """A formula this module wrote, as opposed to user text that happens to start with '='."""
-
-
-def text_cell(ws, text: str) -> Cell:
-    """Text as a string cell, as obc_calc.io.workbook.put_text writes it: openpyxl would take a leading
-    '=' as a formula, and Excel keeps a quote-prefixed cell text when someone edits it."""
-    cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", text))
-    cell.data_type = "s"
-    if cell.value.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
-    return cell
 
 
 class _Sheet:
@@ -128,49 +119,7 @@ class _Sheet:
             self.ws.append([self.cells.get((row, column)) for column in range(1, last_column + 1)])
 
 
-# --- Students sheet --------------------------------------------------------------------------
-
-
-def _write_students(sheet, deal: Deal, results: ResultsTable) -> int:
-    sheet.freeze_panes = "A2"
-    served_header = "Sessions attended" if results.sessions is not None else "Served (1 = yes)"
-    names = ["Student ID", served_header] + [o.name for o in deal.outcomes]
-    names += ["Group", "Group no."] if results.groups is not None else []
-    header = [text_cell(sheet, name) for name in names]
-    widths = [16, 18] + [min(30, max(10, len(name) + 2)) for name in names[2:]]  # as wide as the header
-    if results.groups is not None:  # the group names: as wide as the longest, up to 30
-        widths[-2] = min(30, max(10, *(len(g.name) + 2 for g in groups(deal))))
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.row_dimensions[1].height = max(wrapped_height(n, w) for n, w in zip(names, widths, strict=True))
-    for cell in header:
-        cell.font, cell.alignment = BOLD, WRAP
-    sheet.append(header)
-    served = results.sessions if results.sessions is not None else results.served.astype(int)
-    columns = [_cells(served)] + [_cells(results.values[o.name].to_numpy()) for o in deal.outcomes]
-    if results.groups is not None:
-        # A name that starts like a formula is written as a text cell, as the ids are.
-        members = [g.name for g in groups(deal)]
-        careful = [name.startswith(FORMULA_STARTS) for name in members]
-        codes = results.groups.tolist()
-        columns += [[text_cell(sheet, members[c]) if careful[c] else members[c] for c in codes],
-                    (results.groups + 1).tolist()]
-    ids = results.student_ids
-    # Ids are text: one that starts like a formula must not run as one, and one holding a character
-    # a workbook cannot store must not stop the workbook being written.
-    careful = (ids.str.startswith(FORMULA_STARTS) | ids.str.contains(ILLEGAL_CHARACTERS_RE)).to_numpy()
-    for student, take_care, *values in zip(ids.tolist(), careful.tolist(), *columns, strict=True):
-        sheet.append([text_cell(sheet, student) if take_care else student, *values])
-    return len(results) + 1
-
-
-def _cells(values: np.ndarray) -> list:
-    """Numbers as Excel cells: whole numbers as int, missing (NaN) as a blank cell."""
-    whole = np.isfinite(values) & (values == np.round(values))
-    return [
-        None if np.isnan(v) else int(v) if w else float(v)
-        for v, w in zip(values.tolist(), whole.tolist(), strict=True)
-    ]
+# --- Students sheet ---------------------------------------------------------------------------
 
 
 def _students_range(column: int, last_row: int) -> str:
@@ -299,7 +248,9 @@ def _write_outcome(sheet: _Sheet, outcome: Outcome, place: detail.Place, given: 
 def _threshold(outcome: Outcome):
     if outcome.bands is not None:
         return "by band (below)"
-    return "flag 1 = achieved" if outcome.threshold_value is None else excel_number(outcome.threshold_value)
+    if outcome.threshold_value is None:  # the file's 1, yes or true is 1 on the Students sheet
+        return FLAG_THRESHOLD
+    return excel_number(outcome.threshold_value)
 
 
 def _achieved(outcome: Outcome, ref: dict[str, str]) -> str:

@@ -291,3 +291,12 @@ def test_the_invoice_shows_words_and_prints_on_letter_one_page_wide(tmp_path, op
         assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (1, orientation)
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+
+
+def test_a_yes_no_outcome_names_its_threshold_in_words():
+    # Growth has no threshold value: a student achieves it when the file marks it 1 (or yes, true),
+    # which the Students sheet holds as 1; the sheet says so in words, with no internal code.
+    _, workbook = build(make_deal(), flags(3, 1))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Invoice"]
+    threshold = sheet[f"{COL['Threshold']}{OUTCOME_HEADER_ROW + 1}"].value
+    assert threshold == "marked achieved (1 on the Students sheet)"
