@@ -141,14 +141,34 @@ def go_to(page, title: str) -> None:
     settle(page)
 
 
-def screenshot(page, name: str) -> None:
-    """The whole page: the main area scrolls inside the window, so grow the window to fit it."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def whole_page(page):
+    """The window grown to the main area's height (it scrolls inside the window), then back: what a
+    screenshot or an accessibility scan needs to see everything laid out."""
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(1000, min(height + 40, 8000))})
     page.wait_for_timeout(600)  # charts redraw at the new size
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    try:
+        yield
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def screenshot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with whole_page(page):
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def open_expanders(page) -> None:
+    """Open every closed expander on screen (the charts' data, the sidebar's share box), so what they
+    hold shows; a collapsed sidebar's are left alone."""
+    for details in page.locator('[data-testid="stExpander"] details').all():
+        box = details.bounding_box()
+        if details.get_attribute("open") is None and box and box["x"] >= 0:
+            details.locator("summary").click()
+            page.wait_for_timeout(100)
+    page.wait_for_timeout(300)  # an expander opens in the browser alone: no run to wait for
 
 
 def slug(text: str) -> str:

@@ -154,7 +154,7 @@ def band_prices(name: str) -> None:
     band_chart(deal, outcome)
 
 
-PAYMENT_COLOUR, PENALTY_COLOUR = "#2563eb", "#b91c1c"
+PAYMENT_COLOUR, PENALTY_COLOUR = charts.PALETTE[0], charts.ALERT_RED
 
 
 def band_chart(deal, outcome) -> None:
@@ -167,7 +167,7 @@ def band_chart(deal, outcome) -> None:
                 "pattern": {"shape": ["/" if p else "" for p in penalty]}},
         text=[f"penalty −${-b.price:,.2f}" if b.price < 0 else f"${b.price:,.2f}" for b in bands],
         textposition="outside", cliponaxis=False))
-    fig.add_hline(y=0, line_color="#374151", line_width=1)
+    fig.add_hline(y=0, line_color=charts.INK, line_width=1)
     charts.show_chart(fig, f"{outcome.name}: payment per student by band (hatched red: penalty)",
                       "Band of the measured value", "Payment per student ($)",
                       key=state.BAND_CHART + outcome.name)
@@ -175,8 +175,7 @@ def band_chart(deal, outcome) -> None:
 
 def penalty_input() -> None:
     deal = state.current()
-    state.seed(state.F_MAX_PENALTY, float(deal.max_penalty))
-    st.number_input("Most the penalties may take back ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX,
-                    step=1000.0, format="%.2f", key=state.F_MAX_PENALTY, help=MAX_PENALTY_HELP,
-                    on_change=state.commit, args=(state.F_MAX_PENALTY, ("max_penalty",)))
+    widgets.money_input(st, "Most the penalties may take back ($)", state.F_MAX_PENALTY,
+                        float(deal.max_penalty), state.commit, (state.F_MAX_PENALTY, ("max_penalty",)),
+                        MAX_PENALTY_HELP)
     messages.show_problems(state.problems(state.F_MAX_PENALTY))

@@ -97,7 +97,7 @@ def rates_chart(deal: Deal, snapshots: list[Snapshot], key: str) -> None:
     dates = [snapshot.as_of for snapshot in ordered]
     for index, outcome in enumerate(deal.outcomes):
         rates = [next((c.rate for c in s.outcomes if c.name == outcome.name), None) for s in ordered]
-        color = f"hsl({(index * 137) % 360}, 60%, 45%)"
+        color = charts.colour(index)
         fig.add_trace(go.Scatter(x=dates, y=rates, mode="lines+markers", name=f"{outcome.name}: measured",
                                  line={"color": color}, hovertemplate="%{y:.1%}"))
         target = expected_figure(deal, outcome)
@@ -121,7 +121,7 @@ def forecast_chart(status: Status, key: str) -> None:
                  "arrayminus": [line.payment_expected - line.payment_p10 for line in status.outcomes]},
         hovertemplate="%{y:$,.0f}"))
     fig.add_trace(go.Scatter(x=names, y=[line.planned_payment for line in status.outcomes], mode="markers",
-                             name="Planned", marker={"symbol": "diamond", "size": 12, "color": "black"},
+                             name="Planned", marker={"symbol": "diamond", "size": 12, "color": charts.INK},
                              hovertemplate="%{y:$,.0f}"))
     charts.show_chart(fig, "What each outcome is likely to pay (whiskers: as low as / as high as, 10–90%), "
                            "against the plan", "Outcome", "Payment", key=key)
