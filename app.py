@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from obc_calc.io.sharelink import encode_deal
-from ui import library_panel, state
+from ui import focus_style, gc_freeze, library_panel, state  # noqa: F401 (gc_freeze works on import, once)
+from ui.present_keys import PRESENT_START, PRESENT_VIEW
 
 # The app's pages in menu order: (script, title, icon). app.py and the browser test both read it.
 PAGES: list[tuple[str, str, str]] = [
@@ -34,6 +35,9 @@ PRESENTATION_PAGE = ("app_pages/present.py", "Presentation", ":material/co_prese
 
 def keep_presenting() -> None:
     st.session_state[state.PRESENTING] = st.session_state[state.PRESENTING_SWITCH]
+    if st.session_state[state.PRESENTING]:
+        st.session_state[PRESENT_VIEW] = 0  # each presentation starts at its first view
+        st.session_state[PRESENT_START] = True
 
 
 def presentation_switch() -> bool:
@@ -95,7 +99,12 @@ def share_url(page_path: str) -> str:
 
 
 def main() -> None:
-    st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide")
+    # A projector needs the whole width: presenting collapses the sidebar (it can still be opened),
+    # and leaving it brings the sidebar back where the screen has room for it.
+    sidebar = "collapsed" if st.session_state.get(state.PRESENTING, False) else "auto"
+    st.set_page_config(page_title="OBC calculator", page_icon=":material/calculate:", layout="wide",
+                       initial_sidebar_state=sidebar)
+    focus_style.show()
     state.init_state()
     state.publish_link()  # moving to another page drops the query from the address; put the deal back
     st.sidebar.caption(f"Deal: **{state.current().name}**")

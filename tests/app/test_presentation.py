@@ -1,5 +1,7 @@
-"""Presentation mode under AppTest: the switch shows the current deal's headline figures, flags and
-charts with nothing to edit, keeps doing so over reruns, and switching off returns to the page left.
+"""Presentation mode under AppTest: the switch shows the current deal's headline figures and flags,
+then each chart on a view of its own, stepped through with Previous and Next, with nothing to edit; it
+keeps doing so over reruns, and switching off, or the page's own Exit button, returns to the page left.
+How it fits a 1280x720 projector is checked in a browser (tests/app/test_projector.py).
 
 Expected dollars are worked out by hand from the sample files in the comments.
 """
@@ -12,9 +14,11 @@ from streamlit.testing.v1.element_tree import Widget
 from obc_calc.io.dealfile import load_deal
 from obc_calc.io.sharelink import encode_deal
 from tests.app_support import LITERACY, act, go, start
-from ui import state
+from ui import present_keys, state
 
 SWITCH = state.PRESENTING_SWITCH
+# The presentation's own buttons: they step between views and leave, editing nothing.
+STEPS = {present_keys.PRESENT_PREVIOUS, present_keys.PRESENT_NEXT, present_keys.PRESENT_EXIT}
 
 
 def switch(at: AppTest, on: bool) -> AppTest:
@@ -32,16 +36,27 @@ def walk(node):
 
 
 def editing_controls(at: AppTest) -> list[str]:
-    """Every widget, and every table (a data editor shows as one), except the presentation switch."""
+    """Every widget, and every table (a data editor shows as one), except the presentation's switch and
+    buttons."""
     found = []
     for node in [*walk(at.main), *walk(at.sidebar)]:
-        if (isinstance(node, Widget) and node.key != SWITCH) or type(node).__name__ == "Dataframe":
+        widget = isinstance(node, Widget) and node.key not in {SWITCH, *STEPS}
+        if widget or type(node).__name__ == "Dataframe":
             found.append(type(node).__name__)
     return found
 
 
-def charts(at: AppTest) -> int:
-    return sum(1 for n in walk(at.main) if getattr(n, "type", None) == "plotly_chart")
+def charts(at: AppTest) -> list[str]:
+    """The keys of the charts shown."""
+    return [n.proto.id.split("-")[-1] for n in walk(at.main) if getattr(n, "type", None) == "plotly_chart"]
+
+
+def step(at: AppTest, key: str) -> AppTest:
+    return act(at.button(key=key).click())
+
+
+def position(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**View "))
 
 
 def test_on_shows_the_math_deals_figures_large_with_nothing_to_edit():
@@ -61,7 +76,27 @@ def test_on_shows_the_math_deals_figures_large_with_nothing_to_edit():
     }
     assert "Math growth carries more weight (55%) than Dosage (25%)" in at.info[0].value
     assert editing_controls(at) == []
-    assert charts(at) == 2  # the scenarios against the maximum, the cost as achievement rises
+    assert position(at) == "**View 1 of 3**"
+    assert charts(at) == []  # each chart has a view of its own
+
+
+def test_next_and_previous_step_through_one_chart_a_view():
+    at = switch(start(), True)
+    assert at.button(key=present_keys.PRESENT_PREVIOUS).disabled  # the first view
+    step(at, present_keys.PRESENT_NEXT)
+    assert position(at) == "**View 2 of 3**"
+    assert charts(at) == [state.PRESENT_STACKED]  # the scenarios against the maximum
+    assert figures(at) == {}  # the headline figures stay on the first view
+    step(at, present_keys.PRESENT_NEXT)
+    assert position(at) == "**View 3 of 3**"
+    assert charts(at) == [state.PRESENT_GRID]  # the cost as achievement rises
+    assert at.button(key=present_keys.PRESENT_NEXT).disabled  # the last view
+    assert editing_controls(at) == []
+    step(at, present_keys.PRESENT_PREVIOUS)
+    assert charts(at) == [state.PRESENT_STACKED]
+    step(at, present_keys.PRESENT_PREVIOUS)
+    assert position(at) == "**View 1 of 3**"
+    assert "Expected" in figures(at)
 
 
 def test_on_shows_a_shared_deal_and_its_warning():
@@ -91,3 +126,15 @@ def test_the_switch_survives_reruns_and_off_returns_to_the_page_left():
     assert [t.value for t in at.title] == ["Budget"]
     assert "Maximum to encumber" not in figures(at)
     assert any(b.label.startswith("Download the deal") for b in at.get("download_button"))
+
+
+def test_exit_returns_to_the_page_left_and_the_next_presentation_starts_at_its_first_view():
+    at = start()
+    go(at, "app_pages/budget.py")
+    switch(at, True)
+    step(at, present_keys.PRESENT_NEXT)
+    step(at, present_keys.PRESENT_EXIT)
+    assert [t.value for t in at.title] == ["Budget"]
+    assert at.toggle(key=SWITCH).value is False  # the sidebar's switch follows
+    switch(at, True)
+    assert position(at) == "**View 1 of 3**"
