@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 import obc_calc.core.simulate as sim
 from obc_calc.core.scenarios import expected
 from obc_calc.io.dealfile import deal_from_json, deal_to_json
-from ui import converters, messages, risk_charts, risk_tables, state, tables, widgets
+from ui import converters, messages, risk_runs, risk_tables, state, tables, widgets
 
 TRIAL_CHOICES = (10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000)
 DEFAULT_TRIALS = 100_000
-AUTO_RUN_TRIALS = 100_000  # at most this many trials run by themselves (well under a second)
 DEFAULT_SEED = 1
 DEFAULT_EARNINGS_SHARE = 50.0
-HISTOGRAM_BINS = 60
 LOW, HIGH = converters.LOW, converters.HIGH
 MONTE_CARLO_HELP = (
     "Monte Carlo simulation: the school year is played many times over (each play is a trial), with "
@@ -33,39 +29,24 @@ RANGE_HELP = (
     "paying students and the other bands theirs among the rest (docs/risk.md)."
 )
 CORRELATION_HELP = (
-    "How strongly the outcomes rise and fall together, from 0 (independently) to 0.95 (almost in step). "
-    "Dosage and growth usually move together: a year with good attendance tends to be a year with good "
-    "growth. Correlation leaves each outcome's average unchanged but widens the spread of the total."
+    "A bad year for one outcome is often a bad year for the others: a year with poor attendance tends to "
+    "be a year with poor growth too. 0 means the outcomes are unrelated; 0.95 means they move almost "
+    "together. Higher means wider swings in what the district pays, good years and bad, with the same "
+    "average (statisticians call this the correlation)."
 )
 PERCENTILE_HELP = (
-    "The Nth percentile is the amount that N% of trials come out at or below: the 95th percentile of the "
-    "total is exceeded in only 1 trial in 20."
+    "How far what the district pays can swing. Each row is an amount and how often the simulated years "
+    "come out below or above it: the high row is exceeded in only 1 year in 20, a sensible amount to "
+    "plan a reserve against (statisticians call these percentiles)."
 )
-SEED_HELP = ("The starting point of the random draws: the same deal, trials and seed always give the same "
-             "figures.")
-
-
-# (result, histogram bars, cumulative curve). A plain tuple: the cache pickles it, and a class
-# defined in a page script cannot be pickled.
-RiskRun = tuple[sim.SimulationResult, pd.DataFrame, pd.DataFrame]
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def run_simulation(deal_json: str, trials: int, seed: int) -> RiskRun:
-    """Keyed on the deal's JSON, the trials and the seed: moving between pages reruns nothing.
-
-    The chart data is cached with the result, so that a rerun only draws the page. The progress
-    bar is made here, not passed in: the cache replays what a cached function drew, which works
-    only for elements the function made itself.
-    """
-    bar = st.progress(0.0, text=f"Simulating {trials:,} trials")
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Simulating: {done:,} of {total:,} trials")
-
-    result = sim.simulate(deal_from_json(deal_json), trials, seed, progress=progress)
-    bar.empty()
-    return result, sim.histogram(result.totals, HISTOGRAM_BINS), sim.cumulative(result.totals)
+SEED_HELP = ("Any whole number. The same number gives the same simulated years, so everyone in a room sees "
+             "the same figures; another number gives another set of years, and shows how much the figures "
+             "move by chance alone (this number is called the seed of the random draws).")
+DRAWN_HELP = ("The range the simulated years really use: 1 year in 10 comes out below its low end and 1 in "
+              "10 above its high end. It can sit a little off the range you typed, so that the average "
+              "stays at the expected rate.")
+EXPECTED_HELP = ("The rate card at the expected rates, with every planned student served and the commitments "
+                 "kept.")
 
 
 # ---- edits to the deal's risk fields ---------------------------------------------------------
@@ -151,13 +132,12 @@ def ranges_editor() -> None:
         )
     apply_ranges(edited)
     with right:
-        drawn = st.column_config.TextColumn(
-            "Range drawn", help="The 10th to 90th percentile of the Beta distribution the trials draw from.")
+        drawn = st.column_config.TextColumn("Range drawn", help=DRAWN_HELP)
         st.dataframe(risk_tables.drawn_ranges(state.current()), hide_index=True,
                      column_config={"Range drawn": drawn})
-    st.caption("A range becomes a Beta distribution with the expected rate as its average and the range's "
-               "width between its 10th and 90th percentiles; the ends can shift a little, as shown on the "
-               "right.")
+    st.caption("Each simulated year draws every rate from a smooth curve that averages the expected rate and "
+               "puts 8 years in 10 inside a range as wide as yours (a Beta distribution). Near 0% or 100% "
+               "the ends shift a little to keep that average: the right-hand table shows the range used.")
     messages.show_problems(state.problems(state.RISK_RANGES))
 
 
@@ -176,10 +156,14 @@ def risk_settings_inputs() -> None:
 
 def correlation_input(deal) -> None:
     state.seed(state.RISK_CORRELATION, deal.risk.correlation)
-    st.slider("Correlation between outcomes", 0.0, 0.95, step=0.05, key=state.RISK_CORRELATION,
-              on_change=correlation_changed, help=CORRELATION_HELP)
+    st.slider("How closely the outcomes move together (correlation)", 0.0, 0.95, step=0.05,
+              key=state.RISK_CORRELATION, on_change=correlation_changed, help=CORRELATION_HELP)
     if deal.risk.correlation == 0:
-        st.caption("0, the default: the outcomes vary independently of each other.")
+        st.caption("0, the default: the outcomes are unrelated; a bad year for one says nothing about the "
+                   "others.")
+    else:
+        st.caption(f"{deal.risk.correlation:.2f}: a bad year for one outcome is often a bad year for the "
+                   "others, so what the district pays swings more widely than at 0, with the same average.")
 
 
 def miss_input(deal) -> None:
@@ -215,35 +199,15 @@ def served_inputs(deal) -> None:
 
 def run_inputs() -> tuple[int, int]:
     left, right = st.columns([3, 1])
-    left.select_slider("Trials", TRIAL_CHOICES, format_func="{:,}".format,
+    left.select_slider("Simulated school years (trials)", TRIAL_CHOICES, format_func="{:,}".format,
                        **state.kept(state.RISK_TRIALS, DEFAULT_TRIALS),
                        help=f"How many school years to play. More trials give steadier figures (with 100,000 "
                             f"a probability is within about 0.3 percentage points) but take longer. Up to "
-                            f"{AUTO_RUN_TRIALS:,} trials run by themselves; more wait for the Run button.")
-    right.number_input("Seed", min_value=0, step=1, **state.kept(state.RISK_SEED, DEFAULT_SEED),
-                       help=SEED_HELP)
+                            f"{risk_runs.AUTO_RUN_TRIALS:,} trials run by themselves; more wait for the Run "
+                            "button.")
+    right.number_input("Seed (same number, same figures)", min_value=0, step=1,
+                       **state.kept(state.RISK_SEED, DEFAULT_SEED), help=SEED_HELP)
     return st.session_state[state.RISK_TRIALS], st.session_state[state.RISK_SEED]
-
-
-def run_id(deal_json: str, trials: int, seed: int) -> str:
-    return hashlib.sha256(f"{trials}:{seed}:{deal_json}".encode()).hexdigest()
-
-
-def simulation(trials: int, seed: int) -> RiskRun | None:
-    """The cached run for the current inputs; None while a large run waits for its button."""
-    deal_json = deal_to_json(state.current())
-    runs = st.session_state.setdefault(state.RISK_RUNS, set())
-    this_run = run_id(deal_json, trials, seed)
-    waiting = trials > AUTO_RUN_TRIALS and this_run not in runs
-    button = st.empty()  # so the button can go once its run is done
-    if waiting and not button.button(f"Run {trials:,} trials", type="primary", icon=":material/play_arrow:"):
-        st.info(f"Press Run to simulate {trials:,} trials. Runs of up to {AUTO_RUN_TRIALS:,} trials "
-                "start by themselves whenever the deal or the inputs change.", icon=":material/info:")
-        return None
-    run = run_simulation(deal_json, trials, seed)
-    button.empty()
-    runs.add(this_run)
-    return run
 
 
 # ---- results ---------------------------------------------------------------------------------
@@ -253,9 +217,10 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
     deal = state.current()
     budget_key = f"{state.RISK_BUDGET}_{st.session_state[state.DEAL_VERSION]}"
     left, right = st.columns(2)
-    left.number_input("Budget line ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10_000.0,
-                      format="%.0f", **state.kept(budget_key, float(round(expected(deal).total))),
-                      help="An amount the district has budgeted; starts at the expected total.")
+    widgets.money_input(left, "Budget line ($)", budget_key,
+                        state.kept_values().get(budget_key, float(round(expected(deal).total))), state.keep,
+                        (budget_key,), "An amount the district has budgeted; starts at the expected total.")
+    messages.show_problems(state.problems(budget_key))  # typed text that is not an amount
     right.number_input("Provider's earnings share (% of the pool)", 0.0, 100.0, step=5.0, format="%.0f",
                        **state.kept(state.RISK_SHARE, DEFAULT_EARNINGS_SHARE),
                        help="A share of the performance pool the provider needs to earn, such as half.")
@@ -269,27 +234,43 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
     return budget, 1 - over
 
 
-def results(run: RiskRun) -> None:
-    result, bars, curve = run
+def expected_and_average(deal, run: risk_tables.RunFigures, trials: int) -> None:
+    """The Expected total and the simulated average side by side, and why they differ."""
+    left, right = st.columns(2)
+    left.metric("Expected total", widgets.money(run.gap["expected"]), help=EXPECTED_HELP, border=True)
+    difference = run.gap["simulated"] - run.gap["expected"]
+    right.metric("Simulated average total", widgets.money(run.gap["simulated"]), border=True,
+                 delta=f"{widgets.money(difference)} against Expected", delta_color="off")
+    st.caption(risk_tables.gap_sentence(run.gap, deal, trials))
+
+
+@st.fragment
+def results(inputs: risk_runs.Inputs, out_of_date: str | None) -> None:
+    """A fragment: a new budget line or earnings share redraws this part of the page alone."""
+    deal_json, trials, seed = inputs
+    deal = deal_from_json(deal_json) if out_of_date else state.current()
+    result, run = risk_runs.simulated(*inputs), risk_runs.figures(*inputs)
     st.subheader("What the district may pay", help=MONTE_CARLO_HELP)
+    if out_of_date:
+        st.warning(out_of_date, icon=":material/history:")
+    expected_and_average(deal, run, trials)
     budget, at_most = probability_inputs(result)
-    risk_charts.histogram_chart(state.current(), result, bars, budget)
-    if state.current().risk.commitments_miss_probability > 0:
+    risk_runs.histogram(*inputs, budget, deal, result, run.bars)
+    if deal.risk.commitments_miss_probability > 0:
         st.caption("The bar at the maximum is the trials in which the district missed its commitments and so "
                    "pays the full contract value.")
-    risk_charts.cumulative_chart(state.current(), curve, budget, at_most)
+    risk_runs.cumulative(*inputs, budget, at_most, deal, run.curve)
     st.markdown("**The spread, in dollars**", help=PERCENTILE_HELP)
-    st.caption(f"{result.trials:,} trials, seed {result.seed}. The district total is the base plus outcome "
-               "payments; the provider's outcome earnings are the outcome payments alone, the part of its "
-               "revenue at risk.")
-    st.dataframe(risk_tables.summary_table(result), hide_index=True, column_config=widgets.right_aligned(
+    st.caption(f"{trials:,} simulated school years (trials), seed {seed}: the same seed always gives the "
+               "same figures. The district total is the base plus outcome payments; the provider's outcome "
+               "earnings are the outcome payments alone, the part of its revenue at risk.")
+    st.dataframe(run.spread, hide_index=True, column_config=widgets.right_aligned(
         ["District total", "Provider's outcome earnings", "Earnings as share of the pool"]))
     st.markdown("**Each outcome's expected payment**")
-    st.caption("The simulated average can differ from the payment at the expected rate: a threshold, "
-               "tiers or a capped ramp pay unevenly, and fewer students served or missed commitments change "
+    st.caption("An outcome that pays unevenly (a threshold, steps or a cap) averages a different payment "
+               "from its payment at the expected rate; fewer students served or missed commitments change "
                "it too.")
-    payments = risk_tables.expected_payments_table(state.current(), result)
-    st.dataframe(payments, hide_index=True, column_config=widgets.right_aligned(
+    st.dataframe(run.payments, hide_index=True, column_config=widgets.right_aligned(
         ["Allocation", "Expected payment (simulated average)", "Share of allocation",
          "Payment at the expected rate"]))
 
@@ -309,13 +290,12 @@ if sim.nothing_uncertain(state.current()):
 
 st.subheader("Run")
 trials, seed = run_inputs()
-run = simulation(trials, seed)
-if run is not None:
-    results(run)
+shown = risk_runs.run_to_show(trials, seed)
+if shown is not None:
+    results(*shown)
 
 st.subheader("Sensitivity")
 st.caption("Each bar moves one outcome across its range with every other outcome at its expected rate, all "
-           "planned students served and the commitments kept: orange is the total with the outcome at the "
-           "low end of its range, blue at the high end. The widest swing is on top.")
-risk_charts.tornado_chart(state.current())
-risk_charts.sweep_chart(state.current())
+           "planned students served and the commitments kept: orange and hatched is the total with the "
+           "outcome at the low end of its range, blue and plain at the high end. The widest swing is on top.")
+risk_runs.sensitivity(deal_to_json(state.current()), state.current())
