@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import obc_calc.core.simulate as sim
-from obc_calc.core.compare import MONEY_ROWS, compare_table, cost_curves, differing_rows
+from obc_calc.core import compare
 from obc_calc.core.errors import DealError
 from obc_calc.core.flags import deal_flags
 from obc_calc.core.limits import MAX_UPLOAD_MB
@@ -25,7 +25,7 @@ from obc_calc.io.dealfile import deal_from_json, deal_to_json, load_deal
 from obc_calc.store.library import LibraryError
 from ui import charts, library_state, messages, state, widgets
 
-CURRENT = "Current deal"
+CURRENT = "Current deal"  # the current deal's key among the deals on offer; shown by its name
 PICK = state.COMPARE_PICK  # the multiselect of the deals to compare
 MAX_DEALS = 4
 SIM_TRIALS = 20_000
@@ -37,7 +37,7 @@ WARNING_WORDS = {
 }
 HIGHLIGHT = "background-color: #fff3c4; font-weight: 600"
 # Far apart in hue and dash, so the lines stay apart on a projector and in grey print.
-LINE_COLORS = ("#1f6f8b", "#d0682c", "#3a8f3a", "#7b4fa0")
+LINE_COLORS = charts.PALETTE[:4]
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
 
 
@@ -64,6 +64,13 @@ def sources() -> dict[str, Deal]:
     deals.update(uploads())
     deals.update(st.session_state.get(state.COMPARE_LIBRARY, {}))
     return deals
+
+
+def label(key: str) -> str:
+    """How a deal on offer is shown: by its key, the current deal by its name."""
+    if key != CURRENT:
+        return key
+    return compare.current_column(state.current().name, [name for name in sources() if name != CURRENT])
 
 
 def default_pick() -> list[str]:
@@ -200,12 +207,10 @@ def simulated_spread(deal_json: str) -> tuple[float, float]:
     return result.total.p50, result.total.p95
 
 
-def simulate_deals(names: list[str]) -> None:
+def simulate_deals(deal_jsons: list[str]) -> None:
     runs = st.session_state.setdefault(state.COMPARE_SIMULATED, {})
-    deals = sources()
-    with st.spinner(f"Simulating {len(names)} deals, {SIM_TRIALS:,} trials each"):
-        for name in names:
-            deal_json = deal_to_json(deals[name])
+    with st.spinner(f"Simulating {len(deal_jsons)} deals, {SIM_TRIALS:,} trials each"):
+        for deal_json in deal_jsons:
             runs[deal_json] = simulated_spread(deal_json)
 
 
@@ -221,7 +226,7 @@ def simulated_for(deals: dict[str, Deal]) -> dict[str, tuple[float, float]]:
 def cell(row: str, value) -> str:
     if row in SIMULATED_ROWS and value is None:
         return "not run"
-    if row in MONEY_ROWS:
+    if row in compare.MONEY_ROWS:
         return widgets.money(value, cents="per pupil" in row)
     if row == "Performance share":
         return widgets.percent(value)
@@ -242,21 +247,24 @@ def shown_table(table: pd.DataFrame, differing: list[str]) -> pd.DataFrame:
 
 def comparison_table(deals: dict[str, Deal]) -> None:
     spreads = simulated_for(deals)
-    table = compare_table(deals, spreads)
+    table = compare.compare_table(deals, spreads)
     if not spreads:
         table = table.drop(index=list(SIMULATED_ROWS))
-    differing = differing_rows(table)
+    differing = compare.differing_rows(table)
     shown = shown_table(table, differing)
     styled = shown.style.apply(
         lambda row: [HIGHLIGHT if row["Differs"] else ""] * len(row), axis=1)
     columns = {name: st.column_config.TextColumn(name, alignment="right") for name in deals}
     columns["Figure"] = st.column_config.TextColumn("Figure", width="medium", pinned=True)
     columns["Differs"] = st.column_config.TextColumn(
-        "Differs", width="small", help="Yes when the deals do not all agree on this figure (to the cent).")
+        "Differs", width="small", help="Yes when the deals do not all agree on this figure (money to the "
+                                       "cent). A figure not simulated yet for a deal is no difference.")
     st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * len(shown), column_config=columns)
     st.caption(f"Shaded rows differ between the deals ({len(differing)} of {len(table)}). Per pupil: "
                "divided by each deal's planned students. Warnings: the flags that a deal should not go "
                "out with; all flags are listed below the chart.")
+    if note := compare.p95_note(deals, spreads):
+        st.caption(messages.markdown_text(note))
 
 
 def simulation_controls(deals: dict[str, Deal]) -> None:
@@ -264,7 +272,7 @@ def simulation_controls(deals: dict[str, Deal]) -> None:
     missing = [name for name in deals if name not in spreads]
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.button("Simulate these deals", icon=":material/casino:", disabled=not missing,
-                on_click=simulate_deals, args=(missing,),
+                on_click=simulate_deals, args=([deal_to_json(deals[name]) for name in missing],),
                 help=f"Runs {SIM_TRIALS:,} simulated school years of each deal (seed {SIM_SEED}) from its "
                      "rate ranges and risk settings, set on the Risk page, to add the median and 95th "
                      "percentile of what the district pays.")
@@ -277,13 +285,13 @@ def simulation_controls(deals: dict[str, Deal]) -> None:
 
 
 def cost_chart(deals: dict[str, Deal]) -> None:
-    curves = cost_curves(deals)
+    curves = compare.cost_curves(deals)
     fig = go.Figure()
     for name, color, dash in zip(deals, LINE_COLORS, LINE_DASHES, strict=False):
         fig.add_trace(go.Scatter(x=curves["Achievement rate"], y=curves[name], mode="lines", name=name,
                                  line={"width": 3, "color": color, "dash": dash},
                                  hovertemplate=f"{name}: $%{{y:,.0f}}<extra></extra>"))
-    fig.update_layout(legend={"orientation": "h", "y": -0.25}, height=460)
+    fig.update_layout(height=460)
     charts.show_chart(fig, "What the district pays as achievement rises",
                       "Achievement rate, every outcome (%)", "Total paid by the district ($)",
                       x_percent=True, key=state.COMPARE_COSTS)
@@ -312,7 +320,7 @@ on_offer = sources()
 # removing and uploading change the choice too.
 st.session_state[PICK] = picked()
 st.multiselect(
-    "Deals (two to four)", list(on_offer), key=PICK, max_selections=MAX_DEALS,
+    "Deals (two to four)", list(on_offer), key=PICK, max_selections=MAX_DEALS, format_func=label,
     on_change=state.keep, args=(PICK,),
     help=f"Saved variants, the current deal as it stands ({state.current().name}), the sample deals and any "
          "uploaded deal files.",
@@ -328,7 +336,7 @@ upload_problems = state.problems(state.COMPARE_UPLOAD)
 if upload_problems:
     st.error(messages.bullets(upload_problems))
 
-chosen = {name: on_offer[name] for name in st.session_state[PICK]}
+chosen = {label(name): on_offer[name] for name in st.session_state[PICK]}
 if len(chosen) < 2:
     st.info("Choose at least two deals to compare, or save two variants of the current deal above.",
             icon=":material/info:")

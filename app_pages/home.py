@@ -53,13 +53,27 @@ st.markdown(
     "and when the money goes out."
 )
 with st.expander("How to use it", expanded=False):
+    # One line for each page of the menu (app.PAGES), in its order; tests/app/test_page_home.py checks.
     st.markdown(
-        "1. Start from a sample deal, upload a deal file or budget workbook, or start blank (below).\n"
+        "1. **Home** (this page): start from a sample deal, upload a deal file or budget workbook, or start "
+        "blank (below), and see the deal's headline figures and flags.\n"
         "2. **Deal & split**: students, price, and how much of the price depends on outcomes.\n"
         "3. **Rate card**: the outcomes, their weights and how each one pays.\n"
         "4. **Scenarios**: what the district pays if students do better or worse than expected.\n"
         "5. **Budget**: the payments by month and fiscal year, the budget workbook (Excel) and the deal "
-        "file to download.\n\n"
+        "file to download.\n"
+        "6. **Risk**: thousands of simulated school years: how much the district may pay, and how likely "
+        "each amount is.\n"
+        "7. **Settle-up**: at a measurement point, the verified student results turned into the invoice "
+        "due.\n"
+        "8. **Monitor**: a deal saved in the library followed over its term, results file by results "
+        "file: what it is likely to pay and which outcomes are on track.\n"
+        "9. **Compare**: two to four deals side by side (saved variants, samples, files), to choose "
+        "which to sign.\n"
+        "10. **Provider view**: the deal from the provider's side: margin, break-even, cash flow and "
+        "per-pupil pricing.\n"
+        "11. **Library**: deals saved with every version in a shared workspace: what changed between "
+        "two versions, and the version signed.\n\n"
         "Every change updates the figures at once. A change that would make the deal invalid is "
         "explained in plain words and not applied, so your other work is never lost."
     )
@@ -100,7 +114,7 @@ headline = [
     ("Expected", report.expected, "What the district pays if every outcome reaches its expected rate."),
     ("Floor (nothing achieved)", report.floor,
      "What the district pays if no outcome is reached: the base, less what penalties may take back "
-     "when the deal allows it (max_penalty)."),
+     "when the deal allows it (the most the penalties may take back, set on the Rate card page)."),
 ]
 for column, (label, result, help_text) in zip(columns, headline, strict=False):
     widgets.total_metric(column, label, report, result, help_text)

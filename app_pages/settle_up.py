@@ -14,7 +14,7 @@ import streamlit as st
 from obc_calc.core.errors import DealError
 from obc_calc.core.limits import MAX_UPLOAD_MB
 from obc_calc.core.model import Deal
-from obc_calc.core.settle import Invoice, SettleOptions, default_period, settle
+from obc_calc.core.settle import Invoice, SettleOptions, default_period, file_stem, settle
 from obc_calc.io.invoice_csv import invoice_csv
 from obc_calc.io.invoice_excel import invoice_workbook
 from obc_calc.io.results_file import (
@@ -32,16 +32,15 @@ from ui import messages, results_upload, settle_table, state, widgets
 SAMPLE_RESULTS = state.ROOT / "sample_data" / "math_tutoring_results.csv"
 PREVIEW_ROWS = 10
 MISSING_LABELS = {
-    "excluded": "Leave them out of the rate (excluded)",
+    "excluded": "Leave them out of the rate",
     "not_achieved": "Count them as not achieved",
 }
 MISSING_HELP = (
     "A served student with a blank (or NA) value for an outcome.\n\n"
-    "**Excluded**: the student is left out of that outcome's rate; the rate of the students with a value "
-    "stands for them (a per-student outcome pays only for the achievers counted). Fair when data are "
-    "missing for reasons unrelated to the outcome (a student moved "
-    "before the test).\n\n"
-    "**Counted as not achieved**: the student stays in the rate as a non-achiever, so missing data cost "
+    "**Leave them out of the rate**: the student is left out of that outcome's rate; the rate of the "
+    "students with a value stands for them (a per-student outcome pays only for the achievers counted). "
+    "Fair when data are missing for reasons unrelated to the outcome (a student moved before the test).\n\n"
+    "**Count them as not achieved**: the student stays in the rate as a non-achiever, so missing data cost "
     "the provider. The invoice says how many students each rule touched."
 )
 COMMITMENTS_HELP = (
@@ -180,7 +179,7 @@ def map_columns(deal: Deal, raw: RawTable, token: int) -> tuple[dict[str, str], 
     return columns, problems, unchosen
 
 
-def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
+def rules_section(deal: Deal) -> tuple[float | None, SettleOptions]:
     left, right = st.columns(2)
     with left:
         sessions = st.toggle("The served column counts sessions attended",
@@ -199,12 +198,12 @@ def rules_section(current: dict) -> tuple[float | None, SettleOptions]:
                                 **state.kept(state.SETTLE_COMMITMENTS, True), help=COMMITMENTS_HELP)
     with right:
         period = st.text_input("Period", **state.kept(state.SETTLE_PERIOD, ""),
-                               placeholder=default_period(current['name']),
+                               placeholder=default_period(deal),
                                help="The period this invoice settles, e.g. 'Mid-year 2026-27'.")
         invoice_date = st.date_input("Invoice date", **state.kept(state.SETTLE_DATE, date.today()),
                                      format="YYYY-MM-DD")
     options = SettleOptions(
-        period=period.strip() or default_period(current['name']), invoice_date=invoice_date,
+        period=period.strip() or default_period(deal), invoice_date=invoice_date,
         missing=missing, commitments_met=commitments,
     )
     return min_sessions, options
@@ -251,7 +250,7 @@ def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None
     if invoice.notes:
         notes = [messages.markdown_text(note) for note in invoice.notes]
         st.markdown("**Notes**\n\n" + messages.bullets(notes))
-    name = widgets.slug(f"{deal.name} {invoice.period}", "invoice")
+    name = file_stem(deal.name, invoice.period)
     left, right, _ = st.columns([2, 2, 3])
     left.download_button(
         "Download the invoice (Excel)", lambda: invoice_workbook(deal, invoice, results),
@@ -287,7 +286,7 @@ def main() -> None:
         return
     st.subheader("2. Columns and rules")
     columns, column_problems, unchosen = map_columns(deal, raw, current["token"])
-    min_sessions, settle_options = rules_section(current)
+    min_sessions, settle_options = rules_section(deal)
     preview_section(raw)
     if column_problems:
         show_problems("Fix the column choices:", column_problems)

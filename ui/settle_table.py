@@ -76,7 +76,7 @@ def invoice_frame(invoice: Invoice) -> pd.DataFrame:
     for line in invoice.outcomes:
         rows.append({
             "Outcome": line.name, "Basis": LABELS.get(line.basis, line.basis),
-            "Threshold": line.threshold.replace(">=", "≥"),
+            "Threshold": line.threshold,
             "Eligible": f"{line.eligible:,}", "Achievers": f"{line.achievers:,}",
             "Rate": widgets.percent(line.rate), "Missing": f"{line.missing:,}",
             "Price": "" if line.price is None else widgets.money(line.price, cents=True),

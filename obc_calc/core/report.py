@@ -4,15 +4,17 @@ figures, and a settled invoice (obc_calc.io.invoice_csv writes the invoice's tab
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from obc_calc.core.flags import Flag, deal_flags
 from obc_calc.core.limits import terminal_safe
 from obc_calc.core.model import Deal
 from obc_calc.core.money import cents, excel_number, money, percent, unit_price
 from obc_calc.core.scenarios import ScenarioResult, evaluate, expected, floor, maximum
-from obc_calc.core.settle import Invoice, OutcomeLine
+from obc_calc.core.settle import MISSING_RULE_WORDS, Invoice, OutcomeLine
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ def _excluded_reason(line: OutcomeLine) -> str:
 def invoice_table(invoice: Invoice) -> pd.DataFrame:
     """The invoice's lines as a table: each outcome (then its groups and bands, when it pays student by
     student), the penalty relief when there is one, the base and the total due."""
+    import pandas as pd  # here, so `evaluate` and the other reports start without loading pandas
+
     rows = []
     for line in invoice.outcomes:
         rows.append({
@@ -227,7 +231,7 @@ def invoice_text(invoice: Invoice) -> str:
         f"Invoice: {invoice.deal_name}",
         f"Period {invoice.period}; date {invoice.invoice_date.isoformat()}; results {invoice.source}",
         f"{invoice.students_served:,} of {invoice.students_in_file:,} students in the file served; "
-        f"missing values {invoice.missing_rule}; commitments {commitments}",
+        f"missing values {MISSING_RULE_WORDS[invoice.missing_rule]}; commitments {commitments}",
         "",
     ]
     rows = [["Outcome", "Eligible", "Achievers", "Rate", "Threshold", "Price", "Payment"]]

@@ -13,9 +13,10 @@ The invoice's views (JSON, text, table) are in obc_calc.core.report; its CSV in 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,10 +24,11 @@ import numpy as np
 from obc_calc.core.bases import BASES
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.groups import OTHER_STUDENTS, unit_price
-from obc_calc.core.limits import MAX_NAME_CHARS, has_control_characters, shown, terminal_safe
-from obc_calc.core.model import Deal, Outcome
+from obc_calc.core.limits import MAX_NAME_CHARS, has_control_characters, shown
+from obc_calc.core.model import Deal, Outcome, Term
 from obc_calc.core.money import cents, cents_down, excel_number, money
 from obc_calc.core.scenarios import base_due
+from obc_calc.core.schedule import fiscal_year
 from obc_calc.core.settle_groups import (
     BandLine,
     Detail,
@@ -42,6 +44,9 @@ if TYPE_CHECKING:  # read by obc_calc.io.results_file; core imports no file form
 GROUP = "group"  # the results file's column of student groups (obc_calc.io.results_file reads it)
 
 MISSING_RULES = ("excluded", "not_achieved")
+# What each rule does, in the words an invoice's reader sees.
+MISSING_RULE_WORDS = {"excluded": "left out of the rate", "not_achieved": "counted as not achieved"}
+MAX_STEM_CHARS = 100  # an invoice file name's length, before its extension
 
 
 @dataclass(frozen=True)
@@ -121,10 +126,37 @@ def period_problem(period: str) -> str | None:
     return None
 
 
-def default_period(filename: str) -> str:
-    """'Settle-up of results.csv': a period named after the results file, which may hold anything a
-    file name can, so made a valid period (control codes replaced, cut to the length of a name)."""
-    return terminal_safe(f"Settle-up of {PurePath(filename).name}")[:MAX_NAME_CHARS]
+def default_period(deal: Deal) -> str:
+    """'Middle-school math tutoring 2026-27: settle-up': what a finance office heads an invoice with,
+    the deal's name and its school year (left out when the name already holds it)."""
+    year = school_year(deal.term)
+    ending = ": settle-up" if year in deal.name else f" {year}: settle-up"
+    return deal.name[:MAX_NAME_CHARS - len(ending)] + ending  # a long name is cut, never the year
+
+
+def school_year(term: Term) -> str:
+    """'2026-27': the fiscal year the term starts in, named by its two calendar years ('2027' when
+    the fiscal year is the calendar year)."""
+    fy_start = term.fiscal_year_start_month
+    ends = fiscal_year(term.start_year, term.start_month, fy_start)
+    return str(ends) if fy_start == 1 else f"{ends - 1}-{ends % 100:02d}"
+
+
+def file_stem(deal_name: str, period: str) -> str:
+    """The invoice's file name without its extension, from the deal and the period:
+    'middle-school-math-tutoring-2026-27-settle-up'. Only ASCII letters, digits and hyphens, so no
+    name can hold a path or a character a file system refuses; the deal's name is not repeated
+    when the period starts with it."""
+    deal, text = _slug(deal_name), _slug(period)
+    repeats = text == deal or text.startswith(f"{deal}-")
+    stem = text if repeats else f"{deal}-{text}".strip("-")
+    return stem[:MAX_STEM_CHARS].strip("-") or "invoice"
+
+
+def _slug(text: str) -> str:
+    # Accented letters keep their base letter ('é' -> 'e') rather than becoming a hyphen.
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def settle(deal: Deal, results: ResultsTable, options: SettleOptions | None = None) -> Invoice:
@@ -227,11 +259,13 @@ def _detail(deal: Deal, outcome: Outcome, results: ResultsTable, values: np.ndar
 
 
 def _threshold(outcome: Outcome) -> str:
+    """How a student counts, in the words an invoice's reader uses (the file's 1/0, yes/no or
+    true/false for an outcome achieved or not)."""
     if outcome.bands is not None:
-        return f"band of the value ({len(outcome.bands)} bands)"
+        return f"paid by the band of the value ({len(outcome.bands)} bands)"
     if outcome.threshold_value is None:
-        return "achieved (flag 1)"
-    return f"value >= {outcome.threshold_value:g}"
+        return "marked achieved (1, yes or true)"
+    return f"{outcome.threshold_value:g} or more"
 
 
 def students(count: int, noun: str = "student") -> str:
@@ -244,7 +278,7 @@ def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], op
     not_served = len(results) - int(results.served.sum())
     if not_served:
         rule = (f"fewer than {results.min_sessions:g} sessions attended" if results.min_sessions is not None
-                else f"not marked served in column {results.columns['served']}")
+                else f"not marked as served in the {results.columns['served']} column")
         base = " and no base" if deal.base_basis == "per_student" else ""
         verb = "was" if not_served == 1 else "were"
         notes.append(f"{students(not_served)} in the file {verb} not served ({rule}); "
@@ -254,8 +288,8 @@ def _notes(deal: Deal, results: ResultsTable, lines: tuple[OutcomeLine, ...], op
     notes += _group_notes(deal, lines)
     earned = sum(line.payment for line in lines)
     if earned < -deal.max_penalty:
-        notes.append(f"Penalties would take back {money(-earned)}, more than the deal's max_penalty of "
-                     f"{money(deal.max_penalty)}: {money(-earned - deal.max_penalty)} is relieved.")
+        notes.append(f"Penalties would take back {money(-earned)}, more than the deal's limit on penalties "
+                     f"of {money(deal.max_penalty)}: {money(-earned - deal.max_penalty)} is relieved.")
     if not options.commitments_met:
         notes.append("The district missed its commitments: the full contract value is due, "
                      "whatever the results.")
@@ -272,14 +306,14 @@ def _outcome_notes(deal: Deal, line: OutcomeLine) -> list[str]:
         else:
             stands = f"the rate of the {line.eligible:,} counted stands for them"
         notes.append(
-            f"{line.name}: {students(line.left_out, 'served student')} with no value left out of its rate "
-            f"(the rule: leave them out); {stands}."
+            f"{line.name}: {students(line.left_out, 'served student')} with no value left out of its rate, "
+            f"as chosen for missing values; {stands}."
         )
     if line.counted_not_achieved:
         unpaid = "; they are in no band and pay nothing" if line.bands else ""
         notes.append(
             f"{line.name}: {students(line.counted_not_achieved, 'served student')} with no value counted as "
-            f"not achieving it (the rule: count them as not achieved){unpaid}."
+            f"not achieving it, as chosen for missing values{unpaid}."
         )
     if line.below:
         notes.append(f"{line.name}: {students(line.below, 'served student')} below the first band; "

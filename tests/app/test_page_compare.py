@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
@@ -16,11 +17,12 @@ from streamlit.testing.v1 import AppTest
 
 import obc_calc.core.simulate as sim
 from obc_calc.io.dealfile import load_deal
-from tests.app_support import MATH, ROOT, act, button, errors, go, start
+from tests.app_support import MATH, ROOT, act, button, errors, go, plain, start
 from ui import state, widgets
 
 COMPARE = "app_pages/compare.py"
 EXAMPLE = ROOT / "tests" / "data" / "example_deal.json"
+MATH_NAME = "Middle-school math tutoring 2026-27"  # the current deal's column: the math sample's name
 
 
 
@@ -59,13 +61,14 @@ def test_the_page_loads_with_each_sample(sample):
     table = figures(at)
     # With no variants saved: the current deal beside the first three other samples (four at most).
     others = [name for name in state.SAMPLES if name != sample][:3]
-    assert list(table.columns) == ["Current deal", *others, "Differs"]
+    current = load_deal(state.SAMPLES[sample]).name  # the current deal is headed by its name
+    assert list(table.columns) == [current, *others, "Differs"]
     # The maximum is each sample file's total_cost.
     maximum = {"Math tutoring": "$1,775,000", "Literacy tutoring": "$1,200,000",
                "Edtech software": "$480,000", "MAP growth, banded": "$750,000",
                "Reading, priced by group": "$1,125,000"}
-    assert table.loc["Maximum (encumber)", "Current deal"] == maximum[sample]
-    assert [trace["name"] for trace in chart(at)["data"]] == ["Current deal", *others]
+    assert table.loc["Maximum (encumber)", current] == maximum[sample]
+    assert [trace["name"] for trace in chart(at)["data"]] == [current, *others]
 
 
 def test_two_saved_variants_are_compared_with_their_own_figures():
@@ -126,7 +129,7 @@ def test_simulating_adds_the_median_and_95th_percentile():
     go(at, "app_pages/deal_split.py")
     act(at.number_input(key="share_number").set_value(40.0))
     go(at, COMPARE)
-    assert figures(at).loc["Simulated median", "Current deal"] == "not run"
+    assert figures(at).loc["Simulated median", MATH_NAME] == "not run"
     assert figures(at).loc["Simulated median", "Variant A"] != "not run"
 
 
@@ -139,7 +142,7 @@ def test_variants_can_be_renamed_and_removed():
     act(button(at, "Remove").click())  # the first Remove button: Half on outcomes
     assert list(at.session_state["variants"]) == ["Variant B"]
     # One variant left: it is compared with the current deal (still at 30%, as saved).
-    assert list(figures(at).columns) == ["Variant B", "Current deal", "Differs"]
+    assert list(figures(at).columns) == ["Variant B", MATH_NAME, "Differs"]
     assert figures(at).loc["Performance share", "Differs"] == ""
 
 
@@ -169,3 +172,54 @@ def test_fewer_than_two_deals_asks_for_another():
     act(at.multiselect(key="compare_pick").set_value(["Current deal"]))
     assert "Choose at least two deals" in at.info[0].value
     assert not at.dataframe
+
+
+# ---- the current deal's name, shading by value, the 95th percentile at the maximum -------------
+
+def shaded(at: AppTest) -> list[str]:
+    """The figures whose rows the table's styler shades (its CSS names cells row<i>_col<j>)."""
+    element = at.dataframe[0]
+    rows = {int(i) for i in re.findall(r"row(\d+)_col0\b", element.proto.arrow_data.styler.styles)}
+    return [figure for i, figure in enumerate(element.value["Figure"]) if i in rows]
+
+
+def test_a_variant_named_like_the_current_deal_is_told_apart():
+    at = save_variant(start(), "Variant A")
+    act(at.text_input(key="variant_name_Variant A").set_value(MATH_NAME))
+    # One variant: compared with the current deal, which is headed by its name, told apart.
+    assert list(figures(at).columns) == [MATH_NAME, f"{MATH_NAME} (current deal)", "Differs"]
+    assert f"{MATH_NAME} (current deal)" in at.multiselect(key="compare_pick").options
+    assert shaded(at) == []  # the same deal twice: no row differs
+
+
+def test_only_rows_whose_values_differ_are_shaded():
+    """Variant A: the math sample, 52.8169% on outcomes; Variant B: 52.5%, which two-decimal rounding
+    (0.53 both) took for the same share."""
+    at = save_variant(start(), "Variant A")
+    go(at, "app_pages/deal_split.py")
+    act(at.number_input(key="share_number").set_value(52.5))
+    table = figures(save_variant(at, "Variant B"))
+    assert (table.loc["Performance share", "Variant A"], table.loc["Performance share", "Variant B"]) == (
+        "52.8%", "52.5%")
+    # Same price and students: the maximum, the maximum per pupil and the students agree; no warnings.
+    # A: base 1,775,000 x 47.1831% = 837,500; B: 1,775,000 x 47.5% = 843,125 (floor $670.00 / $674.50).
+    differing = ["Performance share", "Base", "Performance pool", "Expected", "Floor (nothing achieved)",
+                 "Expected per pupil", "Floor per pupil"]
+    assert [row for row in table.index if table.loc[row, "Differs"] == "yes"] == differing
+    assert shaded(at) == differing
+    assert "Shaded rows differ between the deals (7 of 11)" in "\n".join(c.value for c in at.caption)
+
+
+def test_a_95th_percentile_at_the_maximum_says_why():
+    at = go(start(), COMPARE)  # the math sample beside Literacy, Edtech and MAP growth
+    act(button(at, "Simulate these deals").click())
+    table = figures(at)
+    # A 5% chance of missed commitments (math, literacy, MAP growth): in at least 1 simulated year in
+    # 20 the district pays the full price, so the 95th percentile is the maximum. Edtech's chance is 2%.
+    at_maximum = [MATH_NAME, "Literacy tutoring", "MAP growth, banded"]
+    for name in at_maximum:
+        assert table.loc["Simulated 95th percentile", name] == table.loc["Maximum (encumber)", name], name
+    assert table.loc["Simulated 95th percentile", "Edtech software"] != "$480,000"
+    note = next(c.value for c in at.caption if "95th percentile is the maximum" in c.value)
+    assert plain(note).startswith(f"For {MATH_NAME}, Literacy tutoring and MAP growth, banded the simulated")
+    assert "Edtech" not in note

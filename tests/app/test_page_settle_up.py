@@ -279,3 +279,42 @@ def test_a_banded_outcome_pays_each_band():
     assert bands["1 or more (pays 100%)"]["Eligible"] == "2"  # S3 and S4 (1.0 is in the band)
     assert bands["1 or more (pays 100%)"]["Amount due"] == "$800.00"
     assert metric(at, "Total due").value == "$6,700.00"  # 6,000 − 100 + 0 + 800
+
+
+# ---- plain words: the default period, thresholds, notes and the missing-values choice ----------
+
+CODES = ("flag 1", "excluded", "not_achieved", "max_penalty", "rule:", "value >=", "Settle-up of")
+
+
+def shown_text(at: AppTest) -> str:
+    """Every text a person reads on the page: prose, captions, choices and their help, the invoice."""
+    texts = [e.value for kind in ("markdown", "caption", "info", "error") for e in at.get(kind)]
+    texts += [o for r in at.radio for o in r.options] + [r.help or "" for r in at.radio]
+    texts += [at.text_input(key="settle_period").placeholder]
+    texts += [str(invoice_lines(at))]
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("missing", ["excluded", "not_achieved"])
+def test_the_invoice_names_no_internal_code(missing):
+    at = open_page()
+    at.button(key="settle_sample").click().run()
+    at = act(at.radio(key="settle_missing").set_value(missing))
+    text = shown_text(at)
+    assert not [code for code in CODES if code in text]
+    rows = invoice_rows(at)
+    # Dosage meets at 0.8, Math growth at 1; Same tutor is marked yes or no in the file.
+    assert [rows[n]["Threshold"] for n in ("Dosage", "Math growth", "Same tutor")] == [
+        "0.8 or more", "1 or more", "marked achieved (1, yes or true)"]
+
+
+def test_the_default_period_is_the_deals_name_and_school_year():
+    at = open_page()
+    at.button(key="settle_sample").click().run()
+    # The math sample is "Middle-school math tutoring 2026-27": its name holds the school year.
+    period = "Middle-school math tutoring 2026-27: settle-up"
+    assert at.text_input(key="settle_period").placeholder == period
+    assert any(plain(c.value).startswith(f"{period}, dated ") for c in at.caption)
+    # A deal named without its year: the year of a term starting 2026-09 (fiscal years from July).
+    at = upload(open_page(SMALL), "small.csv", SMALL_FILE)
+    assert any(plain(c.value).startswith("Test deal 2026-27: settle-up, dated ") for c in at.caption)

@@ -109,9 +109,10 @@ def test_notes_excluded_report_and_json_keys():
         "counted_not_achieved": 0, "reason": "2 not served; 1 served with no value (left out)",
     }
     assert excluded["Math growth"]["count"] == 2
-    assert out["notes"][0] == ("2 students in the file were not served (not marked served in column served); "
-                               "they count for no outcome and no base.")
-    assert "Dosage: 1 served student with no value left out of its rate" in out["notes"][1]
+    assert out["notes"][0] == ("2 students in the file were not served (not marked as served in the served "
+                               "column); they count for no outcome and no base.")
+    assert out["notes"][1] == ("Dosage: 1 served student with no value left out of its rate, as chosen for "
+                               "missing values; it pays for the 5 achievers counted, not for them.")
 
 
 def test_rate_lines_equal_scenario_evaluation_at_the_same_rates():

@@ -58,3 +58,16 @@ def test_a_deal_without_groups_or_bands_keeps_its_columns():
     table = rows(settle_text(make_deal(), "student_id,served,Growth\nA,1,1\n"))
     assert table[0] == ["Period", "Date", "Line", "Eligible", "Achievers", "Rate", "Threshold", "Missing",
                         "Left out", "Price", "Amount"]
+
+
+def test_thresholds_are_in_words():
+    # Reading is marked achieved or not in the file; Growth pays by the band of its value (4 bands).
+    table = rows(settle_text(grouped_deal(), RESULTS))
+    threshold = HEADER.index("Threshold")
+    lines = {row[2]: row[threshold] for row in table[1:] if not row[3] and not row[4]}
+    assert lines["Reading"] == "marked achieved (1, yes or true)"
+    assert lines["Growth"] == "paid by the band of the value (4 bands)"
+    # A measured outcome: 'value >= 1' was a formula's words.
+    measured = rows(settle_text(make_deal(outcomes=[{"name": "Growth", "threshold_value": 1}]),
+                                "student_id,served,Growth\nA,1,1.5\n"))
+    assert measured[1][6] == "1 or more"
