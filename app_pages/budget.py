@@ -1,5 +1,5 @@
-"""Budget: when the money goes out, by month and by fiscal year; the budget workbook and the deal file
-to download."""
+"""Budget: what to encumber by fiscal year and the files to download first; then when the money goes out
+in one scenario, by fiscal year and by month."""
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -35,7 +35,7 @@ def schedule_chart(table, x: str, title: str, x_title: str, key: str) -> None:
         fig.add_trace(go.Bar(x=table[x], y=table[column], name=column))
     if "Cumulative" in table:
         fig.add_trace(go.Scatter(x=table[x], y=table["Cumulative"], name="Cumulative", mode="lines+markers",
-                                 line={"color": "#374151"}))
+                                 line={"color": charts.INK}))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     charts.show_chart(fig, title, x_title, "Payment ($)", key=key)
@@ -58,6 +58,28 @@ st.caption("The maximum is what the district must encumber (the not-to-exceed); 
            "what it is likely to spend and the least it will spend, in the fiscal year each payment falls.")
 show_table(encumbrance_by_fiscal_year(deal, [report.maximum, report.expected, report.floor]))
 
+# What a finance office comes for (the encumbrance table and the files) comes first; the schedules
+# of one scenario, their charts and the months after.
+st.subheader("Download")
+slug = widgets.slug(deal.name, "deal")
+buttons = st.container(horizontal=True)
+buttons.download_button(
+    "Download the budget workbook (Excel)", **documents.workbook_download(deal), icon=":material/download:",
+    type="primary", key=state.DOWNLOAD_WORKBOOK, on_click="ignore",
+    help="Summary, rate card, scenarios, payment schedule and notes, every figure a live formula. "
+         "Open it back as a deal with 'Upload a deal file' on the Home page.",
+)
+buttons.download_button(
+    "Download the deal (JSON)", deal_to_json(deal), file_name=f"{slug}.json", mime="application/json",
+    icon=":material/download:", key=state.DOWNLOAD_DEAL,
+    help="The whole deal as a deal file. Open it again later with 'Upload a deal file' on the Home page.",
+)
+st.caption("Every figure in the workbook is a live formula over its inputs (in blue): change a rate in Excel "
+           "and every total follows.")
+st.markdown("**Documents for the RFP, the contract and the board**")
+documents.document_downloads(deal, "budget")
+
+st.subheader("Payments of one scenario")
 results = {r.name: r for r in [report.expected, report.maximum, report.floor, *report.scenarios]}
 choice = st.selectbox("Scenario to schedule", list(results), key=state.BUDGET_SCENARIO,
                       help="Expected, Maximum and Floor are always here; the rest are the deal's own "
@@ -80,22 +102,3 @@ schedule_chart(by_year, "Fiscal year", f"Payments by fiscal year: {result.name}"
 st.subheader("By month")
 schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YYYY-MM)", state.MONTH_CHART)
 show_table(monthly)
-
-st.subheader("Download")
-slug = widgets.slug(deal.name, "deal")
-buttons = st.container(horizontal=True)
-buttons.download_button(
-    "Download the budget workbook (Excel)", **documents.workbook_download(deal), icon=":material/download:",
-    type="primary", key=state.DOWNLOAD_WORKBOOK, on_click="ignore",
-    help="Summary, rate card, scenarios, payment schedule and notes, every figure a live formula. "
-         "Open it back as a deal with 'Upload a deal file' on the Home page.",
-)
-buttons.download_button(
-    "Download the deal (JSON)", deal_to_json(deal), file_name=f"{slug}.json", mime="application/json",
-    icon=":material/download:", key=state.DOWNLOAD_DEAL,
-    help="The whole deal as a deal file. Open it again later with 'Upload a deal file' on the Home page.",
-)
-st.caption("Every figure in the workbook is a live formula over its inputs (in blue): change a rate in Excel "
-           "and every total follows.")
-st.markdown("**Documents for the RFP, the contract and the board**")
-documents.document_downloads(deal, "budget")

@@ -78,21 +78,21 @@ def share_band_chart(share: float) -> None:
     """One bar from 0% to 100% with the warning zones, the typical band and this deal's share."""
     fig = go.Figure()
     zones = [
-        (0, SHARE_LOW, "#d9534f", "Below 5%: too small an incentive"),
+        (0, SHARE_LOW, charts.PALETTE[1], "Below 5%: too small an incentive"),
         (SHARE_LOW, TYPICAL_BAND[0], "#d0d7de", "5% to 20%: allowed, below typical"),
-        (TYPICAL_BAND[0], TYPICAL_BAND[1], "#5cb85c", "20% to 60%: typical"),
-        (SHARE_HIGH, 1.0, "#d9534f", "Above 60%: base may be too small"),
+        (TYPICAL_BAND[0], TYPICAL_BAND[1], charts.PALETTE[2], "20% to 60%: typical"),
+        (SHARE_HIGH, 1.0, charts.PALETTE[1], "Above 60%: base may be too small"),
     ]
     for start, end, color, name in zones:
         fig.add_trace(go.Bar(x=[end - start], base=[start], y=["Share"], orientation="h", name=name,
                              marker_color=color, opacity=0.55, hoverinfo="name"))
     fig.add_trace(go.Scatter(x=[share], y=["Share"], mode="markers+text", name="This deal",
                              text=[widgets.percent(share)], textposition="top center",
-                             textfont={"size": 14, "color": "#1f2937"},
-                             marker={"size": 16, "color": "#1f2937", "symbol": "diamond"}))
+                             textfont={"size": 14, "color": charts.INK},
+                             marker={"size": 16, "color": charts.INK, "symbol": "diamond"}))
     fig.add_vline(x=SEF_MINIMUM, line_dash="dot", annotation_text="SEF pilot: 40%", annotation_position="top")
     fig.update_layout(barmode="overlay", height=240, showlegend=True,
-                      legend={"orientation": "h", "y": -0.7}, yaxis={"visible": False},
+                      yaxis={"visible": False},
                       xaxis={"range": [-0.01, 1.01], "tickvals": [0, 0.05, 0.2, 0.4, 0.6, 0.8, 1.0]})
     charts.show_chart(fig, "Where this split sits among common practice",
                       "Performance share (% of total cost)", "", x_percent=True, y_money=False,
@@ -115,21 +115,17 @@ text_field(right, "Provider", state.F_PROVIDER, "provider", "The organization pa
 
 st.subheader("Price")
 state.seed(state.F_STUDENTS, deal.students)
-state.seed(state.F_TOTAL_COST, deal.total_cost)
-state.seed(state.F_PER_PUPIL, per_pupil_now())
 columns = st.columns(3)
 columns[0].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, value=None, step=1,
                         key=state.F_STUDENTS, on_change=students_changed, help=STUDENTS_HELP)
-columns[1].number_input(
-    "Total cost ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10000.0, format="%.2f",
-    key=state.F_TOTAL_COST, on_change=total_changed,
-    help="The maximum contract value (not-to-exceed): base plus the whole performance pool. "
-         "Changing it changes the per-pupil price.",
+widgets.money_input(
+    columns[1], "Total cost ($)", state.F_TOTAL_COST, deal.total_cost, total_changed,
+    help_text="The maximum contract value (not-to-exceed): base plus the whole performance pool. "
+              "Changing it changes the per-pupil price.",
 )
-columns[2].number_input(
-    "Price per pupil ($)", min_value=0.0, max_value=widgets.MONEY_INPUT_MAX, step=10.0, format="%.2f",
-    key=state.F_PER_PUPIL, on_change=per_pupil_changed,
-    help="Total cost divided by students. Changing it sets the total cost for the current students.",
+widgets.money_input(
+    columns[2], "Price per pupil ($)", state.F_PER_PUPIL, per_pupil_now(), per_pupil_changed,
+    help_text="Total cost divided by students. Changing it sets the total cost for the current students.",
 )
 for key in (state.F_STUDENTS, state.F_TOTAL_COST, state.F_PER_PUPIL):
     messages.show_problems(state.problems(key))
@@ -199,7 +195,8 @@ for key in (state.F_BASE_BASIS, state.F_START, state.F_MONTHS, state.F_FY_START,
 st.subheader("District commitments")
 st.caption(
     "Mutual accountability: what the district promises to do. If it misses these commitments, it pays "
-    "the full contract value whatever the outcomes. Add a row with the + under the table; select rows "
+    "the full contract value whatever the outcomes. Add a row with the + above the table's top right "
+    "corner (it shows when the pointer is over the table) or by clicking its empty last row; select rows "
     "and press the bin to remove them."
 )
 frame = tables.base_frame(state.COMMITMENTS, lambda: converters.commitments_frame(state.deal_data()))

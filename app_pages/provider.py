@@ -45,16 +45,18 @@ def costs_entered() -> bool:
 
 def cost_inputs() -> DeliveryCost:
     start = starting_cost(state.current())  # until the user enters the provider's figures
+    kept = state.kept_values()  # the figures entered, kept while moving between pages
     left, right = st.columns(2)
-    money = {"min_value": 0.0, "max_value": widgets.MONEY_INPUT_MAX, "format": "%.2f"}
-    left.number_input("Fixed delivery cost ($)", step=10_000.0, **money,
-                      **state.kept(COSTS[0], start.fixed, COSTS[1]), help=FIXED_HELP)
-    right.number_input("Delivery cost per student served ($)", step=10.0, **money,
-                       **state.kept(COSTS[1], start.per_student, COSTS[0]), help=PER_STUDENT_HELP)
+    fixed = widgets.money_input(left, "Fixed delivery cost ($)", COSTS[0], kept.get(COSTS[0], start.fixed),
+                                state.keep, COSTS, FIXED_HELP)
+    per_student = widgets.money_input(right, "Delivery cost per student served ($)", COSTS[1],
+                                      kept.get(COSTS[1], start.per_student), state.keep, COSTS,
+                                      PER_STUDENT_HELP)
+    messages.show_problems(state.problems(COSTS[0]) + state.problems(COSTS[1]))
     if not costs_entered():
         st.caption("Starting figures: no fixed cost and a cost per student halfway between the base and the "
                    "full price per pupil. Enter the provider's own costs.")
-    return DeliveryCost(st.session_state[state.PROVIDER_FIXED], st.session_state[state.PROVIDER_PER_STUDENT])
+    return DeliveryCost(fixed, per_student)
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -112,13 +114,13 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
         right.caption("In the expected case payments keep up with costs every month: nothing to finance.")
     fig = go.Figure()
     fig.add_trace(go.Bar(x=flow["Month"], y=flow["Payments received"], name="Payments received",
-                         marker_color="#1f6f8b", hovertemplate="$%{y:,.0f}"))
-    fig.add_trace(go.Bar(x=flow["Month"], y=flow["Costs paid"], name="Costs paid", marker_color="#d08c60",
-                         hovertemplate="$%{y:,.0f}"))
+                         marker_color=charts.PALETTE[0], hovertemplate="$%{y:,.0f}"))
+    fig.add_trace(go.Bar(x=flow["Month"], y=flow["Costs paid"], name="Costs paid",
+                         marker_color=charts.PALETTE[1], hovertemplate="$%{y:,.0f}"))
     fig.add_trace(go.Scatter(x=flow["Month"], y=flow["Shortfall"], name="Cumulative shortfall",
-                             mode="lines+markers", line={"color": "#b91c1c", "width": 3},
+                             mode="lines+markers", line={"color": charts.ALERT_RED, "width": 3},
                              hovertemplate="$%{y:,.0f}"))
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     charts.show_chart(fig, "Expected case, month by month: what the provider receives and spends", "Month",
                       "Dollars ($)", key=state.PROVIDER_CASH_FLOW)
@@ -127,13 +129,6 @@ def cash_flow_chart(cost: DeliveryCost) -> None:
 
 
 # ---- per-pupil pricing -----------------------------------------------------------------------
-
-def seed_pricing() -> None:
-    deal = state.current()
-    price = per_pupil_price(deal)
-    state.seed(state.PP_BASE, price.base)
-    state.seed(state.PP_OUTCOMES, price.outcomes)
-    state.seed(state.PP_STUDENTS, deal.students)
 
 
 def apply_pricing() -> None:
@@ -165,13 +160,14 @@ def pricing_section() -> None:
     st.caption("Districts and providers often quote a deal per student: a base price plus up to an outcome "
                "price (Duval County: $670 + up to $750). Enter such a quote to see the total and the split, "
                "and apply it to the deal.")
-    seed_pricing()
+    price = per_pupil_price(state.current())  # the quote starts from the deal's own prices
+    state.seed(state.PP_STUDENTS, state.current().students)
     columns = st.columns(3)
-    money = {"min_value": 0.0, "max_value": widgets.MONEY_INPUT_MAX, "step": 10.0, "format": "%.2f"}
-    columns[0].number_input("Base price per student ($)", key=state.PP_BASE, **money,
-                            help="Paid per student whatever the outcomes.")
-    columns[1].number_input("Outcome price per student, at most ($)", key=state.PP_OUTCOMES, **money,
-                            help="The most paid per student when every outcome is met.")
+    widgets.money_input(columns[0], "Base price per student ($)", state.PP_BASE, price.base,
+                        help_text="Paid per student whatever the outcomes.")
+    widgets.money_input(columns[1], "Outcome price per student, at most ($)", state.PP_OUTCOMES,
+                        price.outcomes, help_text="The most paid per student when every outcome is met.")
+    messages.show_problems(state.problems(state.PP_BASE) + state.problems(state.PP_OUTCOMES))
     columns[2].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, step=1,
                             key=state.PP_STUDENTS,
                             help="Students the contract plans to serve. When applied, the other counts of "

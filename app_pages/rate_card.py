@@ -32,37 +32,41 @@ def rescale(edited: pd.DataFrame) -> None:
     tables.replace_frame(state.RATE_CARD_TABLE, converters.rescaled(edited))
 
 
+# The columns up to Month paid fit 1440 px (widths in pixels; labels without '(%)', since the cells show
+# it). The name is not required: the browser would hold back a row without one, and say nothing.
 def column_config() -> dict:
     percent = dict(min_value=0.0, max_value=100.0, step=0.1, format="%.1f%%")
+    new = converters.NEW_ROW
     return {
-        "Outcome": st.column_config.TextColumn("Outcome", required=True, pinned=True,
+        "Outcome": st.column_config.TextColumn("Outcome", pinned=True, width=115,
                                                help="A short, unique name for the outcome."),
         "Metric": st.column_config.TextColumn(
-            "Metric", width="large",
+            "Metric", width=150,
             help="What is measured and with which instrument, e.g. i-Ready scale-score growth."),
         "Threshold": st.column_config.TextColumn(
-            "Threshold", width="medium",
+            "Threshold", width=115,
             help="The per-student level that counts as success, e.g. one year of growth."),
         "Threshold value": st.column_config.NumberColumn(
             "Threshold value", help="Optional number for the threshold, in the metric's own units."),
         "Basis": st.column_config.SelectboxColumn(
-            "Basis", options=list(BASES), required=True, default="per_student", width="medium",
+            "Basis", options=list(BASES), required=True, default=new["Basis"], width=135,
             format_func=LABELS.get,
             help=BASIS_HELP),
         "Weight (%)": st.column_config.NumberColumn(
-            "Weight (%)", default=0.0, help="Share of the performance pool on this outcome. "
-            "Weights must add up to 100%; put more on outcomes the provider can more readily reach.",
+            "Weight", default=new["Weight (%)"], width=80,
+            help="Share of the performance pool on this outcome. Weights must add up to 100%; put more on "
+                 "outcomes the provider can more readily reach.",
             **percent),
         "Expected rate (%)": st.column_config.NumberColumn(
-            "Expected rate (%)", default=50.0,
+            "Expected rate", default=new["Expected rate (%)"], width=125,
             help="The share of eligible students you expect to meet the threshold; drives the expected cost. "
                  "A banded outcome reads its expected band shares instead (under Bands).",
             **percent),
         "Target rate (%)": st.column_config.NumberColumn(
-            "Target rate (%)", help="Cohort threshold and graduated only: the achievement rate that "
+            "Target rate", help="Cohort threshold and graduated only: the achievement rate that "
             "earns the whole allocation. Ignored for other bases.", **percent),
         "Floor rate (%)": st.column_config.NumberColumn(
-            "Floor rate (%)", help="Graduated only: at or below this rate nothing is paid (blank = 0%). "
+            "Floor rate", help="Graduated only: at or below this rate nothing is paid (blank = 0%). "
             "Ignored for other bases.", **percent),
         "Tiers": st.column_config.TextColumn(
             "Tiers", width="medium",
@@ -73,10 +77,10 @@ def column_config() -> dict:
             help="Students this outcome counts; blank means every student in the deal. In a deal with "
                  "student groups, leave it blank for per-student outcomes: the groups say who counts."),
         "Data source": st.column_config.SelectboxColumn(
-            "Data source", options=list(DATA_SOURCES), required=True, default="district",
+            "Data source", options=list(DATA_SOURCES), required=True, default=new["Data source"], width=105,
             help="Who supplies the verified data: the district, the provider or a third party."),
         "Month paid": st.column_config.NumberColumn(
-            "Month paid", min_value=1, step=1, format="%d",
+            "Month paid", min_value=1, step=1, format="%d", width=110,
             help="Month of the term in which this outcome is settled and paid; blank means the last month."),
     }
 
@@ -202,8 +206,10 @@ with st.expander("Import a rate card from a spreadsheet (CSV or Excel)", icon=":
 if state.RATE_CARD_MESSAGE in st.session_state:
     st.success(st.session_state.pop(state.RATE_CARD_MESSAGE))
 st.caption(
-    "One row per outcome. Edit cells directly; add an outcome with the + under the table, remove one by "
-    "selecting its row and pressing the bin. Only the fields the chosen basis uses are read."
+    "One row per outcome. Edit cells directly. Add an outcome with the + above the table's top right "
+    "corner (it shows when the pointer is over the table) or by clicking its empty last row; remove one by "
+    "selecting its row at the left edge and pressing the bin there. Scroll the table sideways for the rest "
+    "of the columns. Only the fields the chosen basis uses are read."
 )
 deal_before = state.deal_data()
 frame = tables.base_frame(state.RATE_CARD_TABLE, lambda: converters.rate_card_frame(state.deal_data()))

@@ -26,8 +26,9 @@ def remove_row(edited: pd.DataFrame) -> None:
 
 def column_config(deal) -> dict:
     config = {
-        "Scenario": st.column_config.TextColumn("Scenario", required=True, pinned=True,
-                                                help="A unique name, such as 'Low' or 'Fewer students'."),
+        "Scenario": st.column_config.TextColumn(
+            "Scenario", required=True, pinned=True, width=tables.fit_width(s.name for s in deal.scenarios),
+            help="A unique name, such as 'Low' or 'Fewer students'."),
         "Students served": st.column_config.NumberColumn(
             "Students served", min_value=0, max_value=deal.students, step=1, format="%d",
             help=f"Students actually served; blank means all {deal.students:,} planned students."),
@@ -77,7 +78,7 @@ def results_table(results) -> None:
         return st.column_config.TextColumn(alignment="right", help=help_text)
 
     config = {c: right() for c in ["Base", *(o.name for o in deal.outcomes), "Total"]} | {
-        "Scenario": st.column_config.TextColumn(pinned=True),
+        "Scenario": name_column(results),
         "Served": right("Students served."),
         "Savings": right("What the district does not pay: the maximum minus this scenario's total."),
         "Pool earned": right("Share of the performance pool paid to the provider."),
@@ -87,7 +88,19 @@ def results_table(results) -> None:
     st.markdown("**Price per achieving student**, outcome by outcome (payment divided by the students who "
                 "met the threshold; n/a when none did)")
     st.dataframe(pd.DataFrame(per_achiever), hide_index=True,
-                 column_config={o.name: right() for o in deal.outcomes})
+                 column_config={o.name: right() for o in deal.outcomes} | {"Scenario": name_column(results)})
+
+
+def name_column(results):
+    # Wide enough for the longest name: a table fitted to the page would cut long names short.
+    return st.column_config.TextColumn(pinned=True, width=tables.fit_width(r.name for r in results))
+
+
+def keep_pick(names: list[str]) -> None:
+    """The picked scenario is one in the table: the first when none is (a blank deal's first added row,
+    a removed or renamed one), so that Copy and Remove always act on the scenario shown."""
+    if st.session_state.get(state.SCENARIO_PICK) not in names:
+        st.session_state[state.SCENARIO_PICK] = names[0] if names else None
 
 
 st.title("Scenarios")
@@ -118,6 +131,7 @@ columns = st.columns([1, 2, 1, 1])
 columns[0].button("Add scenario", on_click=add_row, args=(edited,), icon=":material/add:",
                   help="Add a row with every outcome at its expected rate, to edit.")
 names = converters.scenario_names(edited)
+keep_pick(names)
 columns[1].selectbox("Scenario to copy or remove", names, key=state.SCENARIO_PICK,
                      label_visibility="collapsed", placeholder="No scenarios yet",
                      help="Pick a scenario for the Copy and Remove buttons.")

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from obc_calc.core.model import Deal
 from obc_calc.io.dealfile import deal_to_dict
+from ui.widgets import TYPED
 
 ROOT = Path(__file__).resolve().parent.parent
 MATH = ROOT / "sample_data" / "math_tutoring.json"
@@ -68,6 +69,11 @@ def edit_table(at: AppTest, name: str, edited_rows: dict | None = None, added_ro
 
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
+
+
+def money_box(at: AppTest, key: str):
+    """The text box of the money input (ui.widgets.money_input) whose amount is kept at `key`."""
+    return at.text_input(key=key + TYPED)
 
 
 def metric(at: AppTest, label: str):

@@ -35,13 +35,14 @@ RATE_CARD_FIELDS = ("name", "metric", "threshold", "threshold_value", "basis", "
                     "target_rate", "floor_rate", "tiers", "eligible_students", "data_source", "paid_in_month")
 # Edited in their own tables on the Rate card page: kept for the outcomes whose basis reads them.
 BANDED_FIELDS = ("bands", "expected_band_shares", "group_band_shares")
-# The money-moving columns first, so they show without scrolling; the descriptive ones after.
-RATE_CARD_COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Target rate (%)",
-                     "Floor rate (%)", "Tiers", "Month paid", "Eligible students", "Data source",
-                     "Threshold", "Threshold value", "Metric"]
+# What an outcome is and pays, and when and on whose data, first: they show at 1440 px without scrolling.
+RATE_CARD_COLUMNS = ["Outcome", "Basis", "Weight (%)", "Expected rate (%)", "Metric", "Threshold",
+                     "Data source", "Month paid", "Target rate (%)", "Floor rate (%)", "Tiers",
+                     "Eligible students", "Threshold value"]
 NUMBER_COLUMNS = {"Threshold value": "threshold_value", "Eligible students": "eligible_students",
                   "Month paid": "paid_in_month"}
-KEY_COLUMNS = ("Outcome", "Metric", "Threshold", "Weight (%)")  # all blank: a row not filled in yet
+# A new row's cells (the editor's column defaults): a row holding only these is not filled in yet.
+NEW_ROW = {"Basis": "per_student", "Weight (%)": 0.0, "Expected rate (%)": 50.0, "Data source": "district"}
 
 
 def share(cell) -> float | None:
@@ -136,8 +137,11 @@ def rate_card_from_frame(edited: pd.DataFrame, deal: dict) -> tuple[dict, list[s
     current = {o["name"]: o for o in deal["outcomes"]}
     outcomes, errors, names, banded = [], [], {}, set()
     for number, (_, row) in enumerate(edited.iterrows(), start=1):
-        if all(blank(row[c]) for c in KEY_COLUMNS):
+        if all(blank(row[c]) or row[c] == NEW_ROW.get(c) for c in RATE_CARD_COLUMNS):
             continue  # a row just added and not filled in yet
+        if blank(row["Outcome"]):  # refused, not dropped: its weight would vanish from the allocations
+            errors.append(f"Rate card, row {number}: Name this outcome; a row counts once it has a name.")
+            continue
         named = (text(row["Outcome"]), row[ORIGINAL])
         matched = next((n for n in named if not blank(n) and n in current), None)
         outcome, row_errors = outcome_from_row(row, current.get(matched, {}))

@@ -36,6 +36,17 @@ def replace_frame(name: str, frame) -> None:
     counters[name] = counters.get(name, 0) + 1
 
 
+# A column of names sized to them: about 7 px a character in the tables' font, plus the cell's padding;
+# at most 480 px, so the figures beside a pinned column still show at 1440 px.
+CHAR_PX, PADDING_PX, NARROWEST_PX, WIDEST_PX = 7, 32, 100, 480
+
+
+def fit_width(texts) -> int:
+    """The width, in pixels, of a column that shows these texts whole (up to WIDEST_PX)."""
+    longest = max((len(text) for text in texts), default=0)
+    return min(max(longest * CHAR_PX + PADDING_PX, NARROWEST_PX), WIDEST_PX)
+
+
 def blank(value) -> bool:
     if value is None:
         return True

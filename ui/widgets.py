@@ -10,23 +10,58 @@ from obc_calc.core import money as core_money
 from obc_calc.core import report
 from obc_calc.core.bases import LABELS
 from obc_calc.core.flags import Flag
-from obc_calc.core.limits import MAX_MONEY, MAX_STUDENTS
+from obc_calc.core.limits import MAX_STUDENTS
 from obc_calc.core.model import Deal
 from obc_calc.core.scenarios import ScenarioResult
+from ui import state
 
 BASIS_LABELS = LABELS  # the payment bases' labels, as the app shows them (one record each in core.bases)
 
 
-# Bounds of number inputs: the limits are exclusive, and money is typed in cents.
-MONEY_INPUT_MAX = MAX_MONEY - 0.01
-
-
+# The bound of the students' number inputs: the limit is exclusive.
 STUDENTS_INPUT_MAX = MAX_STUDENTS - 1
+
+
+# A money box keeps its amount at its key and the text shown at the key with this suffix.
+TYPED = "_typed"
 
 
 def money(value: float | None, cents: bool = False) -> str:
     """Dollars with thousands separators; whole dollars unless cents matter (per pupil)."""
     return core_money.money(value, with_cents=cents)
+
+
+def money_input(where, label: str, key: str, value: float, on_change=None, args: tuple = (),
+                help_text: str | None = None) -> float:
+    """A box for dollars that reads like money ($1,775,000): Streamlit's number box cannot show
+    thousands separators, so this is a text box read by obc_calc.core.money.parse_money.
+
+    The amount lives at `key`, as a number box's would: it starts at `value` when the box appears
+    (on arriving at the page, like state.seed), callbacks may set it, and the text always shows it.
+    A typed amount is put at `key` before `on_change(*args)` runs; text that is not an amount is
+    refused with one sentence, kept as the problems of `key`, and the box shows the amount again.
+    """
+    typed_key = key + TYPED
+    if typed_key not in st.session_state or key not in st.session_state:
+        st.session_state[key] = value
+        state.set_problems(key, [])
+    st.session_state[typed_key] = core_money.typed_money(st.session_state[key])
+    where.text_input(label, key=typed_key, on_change=money_typed, args=(key, label, on_change, args),
+                     help=help_text)
+    return st.session_state[key]
+
+
+def money_typed(key: str, label: str, on_change, args: tuple) -> None:
+    """on_change of a money box: the typed amount at `key`, then the caller's callback."""
+    try:
+        st.session_state[key] = core_money.parse_money(st.session_state[key + TYPED],
+                                                       label.removesuffix(" ($)"))
+    except ValueError as error:
+        state.set_problems(key, [str(error)])
+        return
+    state.set_problems(key, [])
+    if on_change is not None:
+        on_change(*args)
 
 
 def percent(value: float | None, digits: int = 1) -> str:

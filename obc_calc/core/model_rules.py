@@ -147,7 +147,8 @@ def deal_problems(deal: Deal) -> list[Problem]:
 def _weight_problems(deal: Deal) -> list[Problem]:
     total = deal.weight_total
     if abs(total - 1.0) > WEIGHT_TOLERANCE:
-        return [Problem("outcomes", f"the weights add up to {total:.6g}, not 1 (100%)")]
+        # In percent, as the Rate card and the workbook show weights (a deal file's 0.3 reads 30%).
+        return [Problem("outcomes", f"the weights add up to {total * 100:.10g}%, not 100%")]
     return []
 
 

@@ -7,9 +7,16 @@ here, so the app, the CLI and the workbooks agree to the cent.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from obc_calc.core.limits import MAX_MONEY, shown
+
 NOT_A_FIGURE = "n/a"
+
+# Dollars as people type them: "$1,775,000", "1775000", "1,775,000.50", ".50", "5."; commas only between
+# groups of three digits, so "1,77,500" is a typo to ask about, not 177,500.
+_TYPED_DOLLARS = re.compile(r"\$?\s*(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?")
 
 
 def excel_number(value: float) -> float:
@@ -62,3 +69,30 @@ def amount(value: float) -> str:
 def percent(value: float | None, digits: int = 1) -> str:
     """A share as a percent: 0.625 -> '62.5%'; 'n/a' for no share."""
     return NOT_A_FIGURE if value is None else f"{value:.{digits}%}"
+
+
+def typed_money(value: float) -> str:
+    """An amount as a money box shows it: $1,775,000 when whole dollars, else to the cent ($2,284.43)."""
+    return money(value, with_cents=cents(value) != cents(value, 0))
+
+
+def parse_money(text: str, field: str) -> float:
+    """Dollars typed in a box, or ValueError with one sentence that names the field.
+
+    Takes "$1,775,000", "1775000" and "1,775,000.50"; refuses a blank, a negative amount, letters
+    (so NaN and infinity too) and amounts at or over the money limit.
+    """
+    typed = text.strip()
+    example = "such as $1,775,000 or 1775000.50"
+    if not typed:
+        raise ValueError(f"{field}: Enter an amount in dollars, {example}.")
+    if typed.startswith(("-", "\u2212", "(", "$-", "$\u2212")):
+        raise ValueError(f"{field}: Enter an amount of $0 or more, not {shown(typed)}.")
+    match = _TYPED_DOLLARS.fullmatch(typed)
+    if match is None or not (match[1] or (match[3] or ".").strip(".")):
+        raise ValueError(f"{field}: Enter an amount in dollars, {example}, not {shown(typed)}.")
+    value = float((match[1] or "0").replace(",", "") + (match[3] or ""))
+    if value >= MAX_MONEY:
+        most = money(MAX_MONEY - 0.01)
+        raise ValueError(f"{field}: Enter an amount of at most {most}, not {shown(typed)}.")
+    return value

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import app
 from obc_calc.io.dealfile import load_deal
-from tests.app_support import MATH, ROOT, button, edit_table, errors, go, metric, start, warnings
+from tests.app_support import MATH, ROOT, button, edit_table, errors, go, metric, money_box, start, warnings
 from ui import state, widgets
 
 PAGE_PATHS = [path for path, _, _ in app.PAGES]
@@ -77,16 +77,16 @@ def test_the_deal_survives_moving_between_pages():
 
 def test_per_pupil_price_drives_the_total_cost():
     at = go(start(), "app_pages/deal_split.py")
-    at.number_input(key="f_per_pupil").set_value(1500.0).run()
+    money_box(at, "f_per_pupil").set_value("1500").run()
     # 1,500 per pupil x 1,250 students = 1,875,000
     assert at.session_state["deal"].total_cost == 1_875_000
-    assert at.number_input(key="f_total_cost").value == 1_875_000
+    assert money_box(at, "f_total_cost").value == "$1,875,000"
 
 
 def test_a_negative_cost_is_explained_and_the_deal_kept():
     at = go(start(), "app_pages/deal_split.py")
-    at.number_input(key="f_total_cost").set_value(-5.0).run()
-    assert "Total cost: Input should be greater than 0" in errors(at)
+    money_box(at, "f_total_cost").set_value("-5").run()
+    assert "Total cost: Enter an amount of $0 or more, not '-5'." in errors(at)
     assert at.session_state["deal"] == load_deal(MATH)
     assert not at.exception
 
@@ -118,7 +118,7 @@ def test_start_blank_gives_a_valid_one_outcome_deal_on_every_page():
 def test_weights_not_adding_up_show_the_error_and_rescale_fixes_it():
     at = go(start(), "app_pages/rate_card.py")
     edit_table(at, "outcomes", {0: {"Weight (%)": 30.0}})  # 30 + 55 + 20 = 105
-    assert "The weights add up to 1.05, not 1 (100%)" in errors(at)
+    assert "The weights add up to 105%, not 100%" in errors(at)
     assert at.session_state["deal"] == load_deal(MATH)  # figures keep the last valid deal
     button(at, "Rescale weights to 100%").click().run()
     assert not at.error, errors(at)

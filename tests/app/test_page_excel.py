@@ -128,7 +128,7 @@ def test_a_card_dropping_an_outcome_drops_its_scenario_rates():
     (b"name,weight,expected_rate\nA,lots,50%\n", "Row 2, column weight: Expected a number, got 'lots'."),
     (b"name,Weight,expected_rate\nA,0.5,50%\nB,0.5,150%\n", "Row 3, column expected_rate: "),
     (b"name,colour\nA,red\n", "Row 1, column colour: Unknown column"),
-    (b"name,weight\nA,0.5\nB,0.6\n", "Column weight: The weights add up to 1.1"),
+    (b"name,weight\nA,0.5\nB,0.6\n", "Column weight: The weights add up to 110%, not 100%"),
 ])
 def test_a_bad_rate_card_is_explained_and_the_deal_kept(data, message):
     at = go(start(), "app_pages/rate_card.py")

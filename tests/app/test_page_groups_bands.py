@@ -8,7 +8,7 @@ import math
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app_support import edit_table, errors, go, start
+from tests.app_support import edit_table, errors, go, money_box, start
 from tests.helpers import make_deal
 from ui import state
 
@@ -121,7 +121,7 @@ def test_a_falling_payout_is_refused_with_its_band_named_and_the_deal_kept():
 
 def test_the_penalty_limit_is_set_on_the_rate_card():
     at = banded(go(start(deal=BANDED_DEAL), RATE_CARD))
-    at.number_input(key=state.F_MAX_PENALTY).set_value(10_000.0).run()
+    money_box(at, state.F_MAX_PENALTY).set_value("$10,000").run()
     assert at.session_state["deal"].max_penalty == 10_000
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_support import act, button, errors, go, metric, start
+from tests.app_support import act, button, errors, go, metric, money_box, start
 from ui import state
 
 PROVIDER = "app_pages/provider.py"
 
 def set_cost(at: AppTest, fixed: float, per_student: float) -> AppTest:
-    at.number_input(key=state.PROVIDER_FIXED).set_value(fixed)
-    return act(at.number_input(key=state.PROVIDER_PER_STUDENT).set_value(per_student))
+    money_box(at, state.PROVIDER_FIXED).set_value(f"{fixed:,}")
+    return act(money_box(at, state.PROVIDER_PER_STUDENT).set_value(f"{per_student:,}"))
 
 
 def margins(at: AppTest):
@@ -96,7 +96,7 @@ def test_the_page_loads_with_each_sample_with_figures_by_hand(sample):
     at = go(start(sample), PROVIDER)
     assert not at.error, errors(at)
     per_student, margin, break_even, shortfall, cash_words = STARTING[sample]
-    assert at.number_input(key=state.PROVIDER_PER_STUDENT).value == per_student
+    assert at.session_state[state.PROVIDER_PER_STUDENT] == per_student
     assert margins(at)["Margin"].to_dict() == margin
     assert metric(at, "Break-even achievement rate").value == break_even
     assert metric(at, "Largest shortfall to finance").value == shortfall
@@ -107,7 +107,7 @@ def test_the_math_sample_by_hand_with_the_starting_cost():
     at = go(start(), PROVIDER)
     # Per pupil: base 837,500 / 1,250 = 670, outcomes 937,500 / 1,250 = 750; 670 + 750 / 2 = 1,045,
     # rounded to $10 (half to even) = 1,040; so 1,300,000 for 1,250 students.
-    assert at.number_input(key=state.PROVIDER_PER_STUDENT).value == 1_040
+    assert money_box(at, state.PROVIDER_PER_STUDENT).value == "$1,040"
     assert margins(at).loc["Expected", "Margin"] == "$92,031"  # 1,392,031.25 - 1,300,000
     # Above 50% Same tutor pays 187,500 x (r - 50%) / 40%: 837,500 + 750,000 r + 468,750 (r - 0.5)
     # = 1,300,000 at r = 696,875 / 1,218,750 = 57.18%.
@@ -166,13 +166,13 @@ def test_entered_costs_are_kept_when_moving_between_pages():
     at = set_cost(go(start(), PROVIDER), 50_000.0, 900.0)
     go(at, "app_pages/home.py")
     go(at, PROVIDER)
-    assert at.number_input(key="provider_fixed").value == 50_000.0
-    assert at.number_input(key="provider_per_student").value == 900.0
+    assert money_box(at, "provider_fixed").value == "$50,000"
+    assert money_box(at, "provider_per_student").value == "$900"
 
 
 def enter_prices(at: AppTest, base: float, outcomes: float, students: int) -> AppTest:
-    at.number_input(key="pp_base").set_value(base)
-    at.number_input(key="pp_outcomes").set_value(outcomes)
+    money_box(at, "pp_base").set_value(f"{base:,}")
+    money_box(at, "pp_outcomes").set_value(f"{outcomes:,}")
     return act(at.number_input(key="pp_students").set_value(students))
 
 
@@ -197,14 +197,14 @@ def test_per_pupil_entry_gives_the_total_and_split_and_applies_to_the_deal():
 
 def test_per_pupil_fields_start_from_the_current_deal():
     at = go(start(), PROVIDER)
-    assert at.number_input(key="pp_base").value == pytest.approx(670.0)  # 837,500 / 1,250
-    assert at.number_input(key="pp_outcomes").value == pytest.approx(750.0)  # 937,500 / 1,250
+    assert money_box(at, "pp_base").value == "$670"  # 837,500 / 1,250
+    assert money_box(at, "pp_outcomes").value == "$750"  # 937,500 / 1,250
     assert metric(at, "Total cost").value == "$1,775,000"
     assert metric(at, "Performance share").value == "52.8%"
     # Nothing to apply until the prices differ from the deal's.
     assert button(at, "Apply to the current deal").disabled
     assert "These prices are the current deal's." in "\n".join(c.value for c in at.caption)
-    at.number_input(key="pp_outcomes").set_value(800.0)
+    money_box(at, "pp_outcomes").set_value("800")
     assert not button(act(at), "Apply to the current deal").disabled
 
 

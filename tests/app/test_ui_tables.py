@@ -94,10 +94,17 @@ def test_rate_card_row_with_no_name_and_a_blank_new_row():
     frame = pd.concat([frame, pd.DataFrame([unnamed, blank_row])], ignore_index=True)
     frame.attrs = converters.rate_card_frame(DEAL).attrs
     candidate, errors = converters.rate_card_from_frame(frame, DEAL)
-    assert [o["name"] for o in candidate["outcomes"]] == ["Dosage", "Growth", ""]  # the blank row is skipped
-    assert candidate["outcomes"][2]["weight"] == 0.1
-    assert errors == ["Rate card, row 3, tiers: Write each tier as from-rate:payout, such as 20%:50%; "
-                      "got '20%-50%'."]
+    assert [o["name"] for o in candidate["outcomes"]] == ["Dosage", "Growth"]  # the blank row is skipped
+    # The unnamed row is refused in one sentence, not dropped unsaid with its 10% weight.
+    assert errors == ["Rate card, row 3: Name this outcome; a row counts once it has a name."]
+
+
+def test_rate_card_row_as_the_editor_adds_it_is_not_filled_in_yet():
+    frame = converters.rate_card_frame(DEAL)
+    new_row = dict.fromkeys(frame.columns) | converters.NEW_ROW  # the column defaults, nothing typed
+    frame = pd.concat([frame, pd.DataFrame([new_row])], ignore_index=True)
+    frame.attrs = converters.rate_card_frame(DEAL).attrs
+    assert converters.rate_card_from_frame(frame, DEAL) == (DEAL, [])
 
 
 def test_renamed_outcomes_take_their_scenario_rates_and_removed_ones_drop_them():

@@ -72,7 +72,7 @@ def test_not_json_and_not_an_object():
 
 def test_weights_must_add_up_to_one():
     line = only(lambda d: d["outcomes"][0].update(weight=0.3))
-    assert line == "deal.json: outcomes: the weights add up to 1.05, not 1 (100%)"
+    assert line == "deal.json: outcomes: the weights add up to 105%, not 100%"
 
 
 def test_weights_within_a_millionth_are_fine():  # they add up to 1.0000001

@@ -105,7 +105,7 @@ def test_deal_checks_point_at_the_card():
     raw = xlsx([["name", "weight", "expected_rate", "basis"],
                 ["A", 0.5, 0.5, "per_student"], None, ["B", 0.4, 0.5, "linear"]])
     assert problems(raw, "card.xlsx") == [
-        "card.xlsx: sheet Outcomes, column weight: the weights add up to 0.9, not 1 (100%)",
+        "card.xlsx: sheet Outcomes, column weight: the weights add up to 90%, not 100%",
         "card.xlsx: sheet Outcomes, row 4, column target_rate: a linear outcome needs it",
     ]
     raw = xlsx([["name", "expected_rate"], ["A", 1.5]])

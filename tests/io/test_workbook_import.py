@@ -166,7 +166,7 @@ def test_weights_and_rates_checked_at_their_cells():
         wb["Scenarios"]["F5"] = 5000
 
     lines = problems(edited(load_deal(EXAMPLE), change))
-    assert "deal.xlsx: sheet Rate Card, column Weight: the weights add up to 1.25, not 1 (100%)" in lines
+    assert "deal.xlsx: sheet Rate Card, column Weight: the weights add up to 125%, not 100%" in lines
     assert ("deal.xlsx: sheet Scenarios, row 5, column Students served: 5000 students served is more than "
             "the deal's 1000") in lines
 
