@@ -25,13 +25,16 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from obc_calc.io.dealfile import load_deal  # noqa: E402
-from ui import risk_runs, state  # noqa: E402
-
-RISK = "app_pages/risk.py"
 # Warnings Streamlit logs when driven without a server; they say nothing about the figures.
 QUIET_LOGGERS = ("streamlit.runtime.caching.cache_data_api",
                  "streamlit.runtime.scriptrunner_utils.script_run_context")
+for name in QUIET_LOGGERS:  # a filter, not a level: Streamlit resets its loggers' levels
+    logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
+
+from obc_calc.io.dealfile import load_deal  # noqa: E402
+from ui import risk_runs, state  # noqa: E402  (its caches warn when made, hence the filter first)
+
+RISK = "app_pages/risk.py"
 REPEATS = 5
 GOAL_SECONDS = 0.3
 
@@ -84,8 +87,6 @@ def back_from_home(at: AppTest) -> tuple[float, float]:
 
 
 def main() -> int:
-    for name in QUIET_LOGGERS:  # a filter, not a level: Streamlit resets its loggers' levels
-        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
     sample = largest_sample()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     next(b for b in at.button if b.label == sample).click().run()
