@@ -27,7 +27,7 @@ def remove_row(edited: pd.DataFrame) -> None:
 def column_config(deal) -> dict:
     config = {
         "Scenario": st.column_config.TextColumn(
-            "Scenario", required=True, pinned=True, width=tables.fit_width(s.name for s in deal.scenarios),
+            "Scenario", pinned=True, width=tables.fit_width(s.name for s in deal.scenarios),
             help="A unique name, such as 'Low' or 'Fewer students'."),
         "Students served": st.column_config.NumberColumn(
             "Students served", min_value=0, max_value=deal.students, step=1, format="%d",

@@ -78,7 +78,7 @@ def groups_section() -> tuple[list[str], list]:
     names, builds = [state.GROUPS_TABLE], [lambda: group_tables.groups_frame(state.deal_data())]
     editor(state.GROUPS_TABLE, builds[0], group_tables.groups_from_frame, num_rows="dynamic",
            column_order=group_tables.GROUP_COLUMNS, column_config={
-               "Group": st.column_config.TextColumn("Group", required=True, help="A unique name, such as "
+               "Group": st.column_config.TextColumn("Group", help="A unique name, such as "
                                                     "'English learners'."),
                "Students": st.column_config.NumberColumn("Students", min_value=1, step=1, format="%d",
                                                          help="How many of the deal's students are in it."),

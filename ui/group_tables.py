@@ -53,8 +53,9 @@ def groups_from_frame(edited: pd.DataFrame, deal: dict) -> dict:
     """The deal with the table's groups, and every rate or share by group following renames."""
     student_groups, renames = [], {}
     for _, row in edited.iterrows():
-        if all(blank(row[c]) for c in GROUP_COLUMNS):
-            continue  # a row just added and not filled in yet
+        multiplier = row["Price multiplier"]
+        if blank(row["Group"]) and blank(row["Students"]) and (blank(multiplier) or multiplier == 1.0):
+            continue  # a row just added and not filled in yet (its multiplier is the default, 1)
         name = text(row["Group"])
         student_groups.append({
             "name": name, "students": 0 if blank(row["Students"]) else count(float(row["Students"])),
