@@ -72,11 +72,19 @@ def route(presenting: bool):
     return page
 
 
+SHARE_LINK_CSS = ('<style>[data-testid="stSidebar"] [data-testid="stCode"] pre '
+                  "{ overflow: hidden; text-overflow: ellipsis; }</style>")
+
+
 def share_box(page_path: str):
     """The sidebar's 'Share this deal' box; returns the slot with the link, to refresh after the page ran."""
     with st.sidebar.expander("Share this deal", icon=":material/share:"):
         st.caption("Send this link: whoever opens it gets this deal as it is now, to explore on their own. "
-                   "The address bar holds the same link and follows every change.")
+                   "Its copy button takes the whole link; the address bar holds the same link and follows "
+                   "every change.")
+        # The link holds the deal (a thousand characters and more): shown cut short, not in a box that
+        # scrolls sideways, which a keyboard cannot reach (WCAG 2.1.1). The copy button takes it whole.
+        st.html(SHARE_LINK_CSS)
         slot = st.empty()
     show_link(slot, page_path)
     return slot

@@ -53,14 +53,14 @@ for column, (label, result, help_text) in zip(columns, [
 ], strict=True):
     widgets.total_metric(column, label, report, result, help_text)
 
-st.subheader("What to encumber, by fiscal year")
+st.header("What to encumber, by fiscal year")
 st.caption("The maximum is what the district must encumber (the not-to-exceed); expected and floor show "
            "what it is likely to spend and the least it will spend, in the fiscal year each payment falls.")
 show_table(encumbrance_by_fiscal_year(deal, [report.maximum, report.expected, report.floor]))
 
 # What a finance office comes for (the encumbrance table and the files) comes first; the schedules
 # of one scenario, their charts and the months after.
-st.subheader("Download")
+st.header("Download")
 slug = widgets.slug(deal.name, "deal")
 buttons = st.container(horizontal=True)
 buttons.download_button(
@@ -79,7 +79,7 @@ st.caption("Every figure in the workbook is a live formula over its inputs (in b
 st.markdown("**Documents for the RFP, the contract and the board**")
 documents.document_downloads(deal, "budget")
 
-st.subheader("Payments of one scenario")
+st.header("Payments of one scenario")
 results = {r.name: r for r in [report.expected, report.maximum, report.floor, *report.scenarios]}
 choice = st.selectbox("Scenario to schedule", list(results), key=state.BUDGET_SCENARIO,
                       help="Expected, Maximum and Floor are always here; the rest are the deal's own "
@@ -94,11 +94,11 @@ st.caption(
     "the rest evenly; each outcome is paid in its settle-up month."
 )
 
-st.subheader("By fiscal year")
+st.header("By fiscal year")
 show_table(by_year)
 schedule_chart(by_year, "Fiscal year", f"Payments by fiscal year: {result.name}", "Fiscal year",
                state.FY_CHART)
 
-st.subheader("By month")
+st.header("By month")
 schedule_chart(monthly, "Month", f"Payments by month: {result.name}", "Month (YYYY-MM)", state.MONTH_CHART)
 show_table(monthly)

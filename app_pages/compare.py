@@ -139,7 +139,7 @@ def describe(deal: Deal) -> str:
 
 
 def variants_section() -> None:
-    st.subheader("Variants of the current deal")
+    st.header("Variants of the current deal")
     st.caption("Save the deal as it stands, change it on the other pages (the split on Deal & split, "
                "a threshold on Rate card), come back and save again: the saved variants are compared "
                "below.")
@@ -300,7 +300,7 @@ def cost_chart(deals: dict[str, Deal]) -> None:
 
 
 def flags_section(deals: dict[str, Deal]) -> None:
-    st.subheader("Flags")
+    st.header("Flags")
     for column, (name, deal) in zip(st.columns(len(deals)), deals.items(), strict=True):
         with column:
             st.markdown(f"**{name}**")
@@ -314,7 +314,7 @@ st.caption("Two to four deals side by side: the split, the maximum, floor and ex
            "and what each pays as achievement rises.")
 variants_section()
 
-st.subheader("Deals to compare")
+st.header("Deals to compare")
 on_offer = sources()
 # Drawn from the kept choice on every run, not only on arriving (state.kept): saving, renaming,
 # removing and uploading change the choice too.

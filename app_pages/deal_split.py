@@ -104,7 +104,7 @@ st.title("Deal & split")
 st.caption("Every change is checked at once. A change that would break the deal is explained and not "
            "applied.")
 
-st.subheader("The deal")
+st.header("The deal")
 left, right = st.columns(2)
 text_field(left, "Deal name", state.F_NAME, "name")
 text_field(right, "Program", state.F_PROGRAM, "program",
@@ -113,7 +113,7 @@ text_field(left, "District (LEA)", state.F_DISTRICT, "district",
            "The local education agency buying the service.")
 text_field(right, "Provider", state.F_PROVIDER, "provider", "The organization paid to deliver the service.")
 
-st.subheader("Price")
+st.header("Price")
 state.seed(state.F_STUDENTS, deal.students)
 columns = st.columns(3)
 columns[0].number_input("Students", min_value=1, max_value=widgets.STUDENTS_INPUT_MAX, value=None, step=1,
@@ -135,7 +135,7 @@ price = per_pupil_price(deal)
 st.caption(f"Total cost {widgets.money(deal.total_cost)} for {deal.students:,} students: "
            f"{widgets.money(price.total, cents=True)} per pupil.")
 
-st.subheader("Split between base and performance pool")
+st.header("Split between base and performance pool")
 state.seed(state.SHARE_SLIDER, deal.performance_share * 100)
 state.seed(state.SHARE_NUMBER, deal.performance_share * 100)
 left, right = st.columns([3, 1])
@@ -158,7 +158,7 @@ columns[1].metric("Performance pool (paid on outcomes)", widgets.money(deal.perf
 widgets.show_flags(share_flags(deal.performance_share), "This split is within the usual range: no flags.")
 share_band_chart(deal.performance_share)
 
-st.subheader("Base payments and term")
+st.header("Base payments and term")
 state.seed(state.F_BASE_BASIS, deal.base_basis)
 st.radio(
     "Base basis", ["fixed", "per_student"], horizontal=True, key=state.F_BASE_BASIS,
@@ -192,7 +192,7 @@ for key in (state.F_BASE_BASIS, state.F_START, state.F_MONTHS, state.F_FY_START,
             state.F_NAME, state.F_PROGRAM, state.F_DISTRICT, state.F_PROVIDER):
     messages.show_problems(state.problems(key))
 
-st.subheader("District commitments")
+st.header("District commitments")
 st.caption(
     "Mutual accountability: what the district promises to do. If it misses these commitments, it pays "
     "the full contract value whatever the outcomes. Add a row with the + above the table's top right "
@@ -215,7 +215,7 @@ if commitments != state.deal_data().get("commitments", []):
     candidate["commitments"] = commitments
     messages.show_problems(state.apply(candidate))
 
-st.subheader("Documents")
+st.header("Documents")
 st.caption("Built from this deal when you click, so they always agree with the calculator.")
 documents.document_downloads(state.current(), "deal")
 

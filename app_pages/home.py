@@ -78,7 +78,7 @@ with st.expander("How to use it", expanded=False):
         "explained in plain words and not applied, so your other work is never lost."
     )
 
-st.subheader("Choose a deal")
+st.header("Choose a deal")
 columns = st.columns(len(state.SAMPLES) + 1)
 for column, name in zip(columns, state.SAMPLES, strict=False):
     column.button(name, on_click=library_state.ask_first, args=(f"the sample deal {name}", open_sample, name),
@@ -101,7 +101,7 @@ state.show_flash()
 
 deal = state.current()
 report = deal_report(deal)
-st.subheader(deal.name)
+st.header(deal.name)
 st.caption(
     f"{widgets.parties(deal)}{deal.students:,} students, {len(deal.outcomes)} outcomes, "
     f"{len(deal.scenarios)} scenarios"
@@ -120,5 +120,5 @@ for column, (label, result, help_text) in zip(columns, headline, strict=False):
     widgets.total_metric(column, label, report, result, help_text)
 widgets.share_metric(columns[3], deal, "The share of the total cost paid only when outcomes are met (the "
                 "performance pool). Districts typically put 20% to 60% at risk.")
-st.subheader("Flags")
+st.header("Flags")
 widgets.show_flags(report.flags)

@@ -14,7 +14,7 @@ from ui import library_state, library_views, messages, state, widgets
 
 
 def workspace_section(ws: Workspace) -> None:
-    st.subheader(f"Workspace: {ws.name}")
+    st.header(f"Workspace: {ws.name}")
     new = st.session_state.pop(state.LIB_NEW_CODE, None)
     if new:
         st.success(f"The workspace **{messages.markdown_text(new[0])}** is ready, and you are in it. "
@@ -42,7 +42,7 @@ def workspace_section(ws: Workspace) -> None:
 
 def save_section(ws: Workspace) -> None:
     deal = state.current()
-    st.subheader("Save the deal you are editing")
+    st.header("Save the deal you are editing")
     parent = library_state.based_on(ws, deal)
     name = messages.markdown_text(deal.name)
     if parent is not None:
@@ -61,7 +61,7 @@ def save_section(ws: Workspace) -> None:
 
 
 def overview_section(ws: Workspace) -> None:
-    st.subheader("The workspace's deals")
+    st.header("The workspace's deals")
     frame = library_views.overview(ws)
     if frame.empty:
         st.info("No deal is saved in this workspace yet. Save the deal you are editing above.",
@@ -153,7 +153,7 @@ def sign_section(name: str, history: list) -> None:
 
 
 def deal_section(ws: Workspace) -> None:
-    st.subheader("A deal's versions")
+    st.header("A deal's versions")
     name = pick_deal(ws)
     history = ws.history(name)
     open_section(ws, name, history)
@@ -168,7 +168,7 @@ def trash_section(ws: Workspace) -> None:
     trash = ws.trash()
     if not trash:
         return
-    st.subheader("Trash")
+    st.header("Trash")
     for summary in trash:
         left, right = st.columns([4, 1], vertical_alignment="center")
         plural = "s" if summary.versions != 1 else ""

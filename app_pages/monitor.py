@@ -116,7 +116,7 @@ def rules(deal: Deal) -> float | None:
 
 
 def record_section(deal: Deal, info: VersionInfo) -> None:
-    st.subheader("Record results")
+    st.header("Record results")
     st.caption("Upload the results measured so far, as on Settle-up: one row per student. The file is "
                "checked row by row; only the counts per outcome are kept, and a file with problems "
                "records nothing.")
@@ -153,7 +153,7 @@ def record_section(deal: Deal, info: VersionInfo) -> None:
 
 
 def progress_section(deal: Deal, snapshots: list, status: Status) -> None:
-    st.subheader("On track or at risk")
+    st.header("On track or at risk")
     if snapshots:
         monitor_views.rates_chart(deal, snapshots, keys.MON_RATES_CHART)
     else:
@@ -169,7 +169,7 @@ def progress_section(deal: Deal, snapshots: list, status: Status) -> None:
 
 
 def commitments_section(deal: Deal, info: VersionInfo, records: list) -> None:
-    st.subheader("The district's commitments")
+    st.header("The district's commitments")
     st.dataframe(monitor_views.commitments_frame(deal, records), hide_index=True)
     with st.expander("Record a commitment's status", icon=":material/fact_check:"):
         names = [c.name for c in deal.commitments] or [r.name for r in records]
@@ -188,7 +188,7 @@ def commitments_section(deal: Deal, info: VersionInfo, records: list) -> None:
 
 
 def ledger_section(deal: Deal, invoices: list) -> None:
-    st.subheader("Invoice ledger")
+    st.header("Invoice ledger")
     if not invoices:
         st.caption("No invoice is recorded yet. Switch on *Also invoice these results* when recording "
                    "results.")

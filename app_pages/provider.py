@@ -156,7 +156,7 @@ def quoted() -> tuple[int, PerPupilPrice]:
 
 
 def pricing_section() -> None:
-    st.subheader("Per-pupil pricing")
+    st.header("Per-pupil pricing")
     st.caption("Districts and providers often quote a deal per student: a base price plus up to an outcome "
                "price (Duval County: $670 + up to $750). Enter such a quote to see the total and the split, "
                "and apply it to the deal.")
@@ -210,12 +210,12 @@ st.title("Provider view")
 st.caption(f"{state.current().name}, seen from the provider's side: what it earns against what delivery "
            "costs, the achievement it needs to break even, and the cash it must carry until outcome "
            "payments arrive.")
-st.subheader("The provider's delivery cost")
+st.header("The provider's delivery cost")
 delivery = cost_inputs()
-st.subheader("Margin by scenario")
+st.header("Margin by scenario")
 margin_table(delivery)
-st.subheader("Break-even")
+st.header("Break-even")
 break_even(delivery)
-st.subheader("Cash flow")
+st.header("Cash flow")
 cash_flow_chart(delivery)
 pricing_section()

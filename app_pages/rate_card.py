@@ -235,7 +235,7 @@ if state.deal_data() != deal_before:  # a table changed the deal: every editor s
     group_editors.refresh(group_names + band_names, group_builds + band_builds)
 
 deal = state.current()
-st.subheader("Allocations")
+st.header("Allocations")
 st.caption(
     f"Performance pool {widgets.money(deal.performance_pool)} ({widgets.percent(deal.performance_share)} of "
     f"{widgets.money(deal.total_cost)}), split by weight."

@@ -250,7 +250,7 @@ def results(inputs: risk_runs.Inputs, out_of_date: str | None) -> None:
     deal_json, trials, seed = inputs
     deal = deal_from_json(deal_json) if out_of_date else state.current()
     result, run = risk_runs.simulated(*inputs), risk_runs.figures(*inputs)
-    st.subheader("What the district may pay", help=MONTE_CARLO_HELP)
+    st.header("What the district may pay", help=MONTE_CARLO_HELP)
     if out_of_date:
         st.warning(out_of_date, icon=":material/history:")
     expected_and_average(deal, run, trials)
@@ -279,7 +279,7 @@ st.title("Risk")
 st.caption("Nobody knows next spring's achievement rates. This page plays the school year many times over "
            "with the rates, enrollment and the district's own commitments drawn at random within what you "
            "say is plausible, and pays every trial by the rate card.", help=MONTE_CARLO_HELP)
-st.subheader("What is uncertain")
+st.header("What is uncertain")
 ranges_editor()
 risk_settings_inputs()
 st.info(risk_tables.assumptions_text(state.current()), icon=":material/casino:")
@@ -288,13 +288,13 @@ if sim.nothing_uncertain(state.current()):
                "low and a high rate above, vary the students served, or set a chance that the district "
                "misses its commitments.", icon=":material/info:")
 
-st.subheader("Run")
+st.header("Run")
 trials, seed = run_inputs()
 shown = risk_runs.run_to_show(trials, seed)
 if shown is not None:
     results(*shown)
 
-st.subheader("Sensitivity")
+st.header("Sensitivity")
 st.caption("Each bar moves one outcome across its range with every other outcome at its expected rate, all "
            "planned students served and the commitments kept: orange and hatched is the total with the "
            "outcome at the low end of its range, blue and plain at the high end. The widest swing is on top.")

@@ -142,12 +142,12 @@ columns[3].button("Remove", on_click=remove_row, args=(edited,), icon=":material
 
 deal = state.current()
 results = charts.scenario_results(deal)
-st.subheader("Results")
+st.header("Results")
 st.caption("Maximum: everything paid (what to encumber). Expected: every outcome at its expected rate. "
            + ("Floor: no outcome reached (banded outcomes' students all in their lowest band), the base less "
               "what penalties may take back." if any(o.bands for o in deal.outcomes)
               else "Floor: no outcome reached, the base alone."))
 results_table(results)
 charts.stacked_chart(deal, results, key=state.SCENARIOS_STACKED)
-st.subheader("How the split changes the district's exposure")
+st.header("How the split changes the district's exposure")
 charts.grid_chart(deal, key=state.SCENARIOS_GRID)

@@ -97,7 +97,7 @@ def check_file(data: bytes, filename: str, id_header: str, deal: Deal,
 # ---- page sections --------------------------------------------------------------------------
 
 def file_section(deal: Deal) -> dict | None:
-    st.subheader("1. Results file")
+    st.header("1. Results file")
     left, right = st.columns([3, 2])
     left.file_uploader(
         "Upload the verified results (CSV or Excel .xlsx)", type=["csv", "txt", "xlsx"],
@@ -210,7 +210,7 @@ def rules_section(deal: Deal) -> tuple[float | None, SettleOptions]:
 
 
 def preview_section(raw: RawTable) -> None:
-    st.subheader("3. Preview and checks")
+    st.header("3. Preview and checks")
     shown = min(PREVIEW_ROWS, len(raw.rows))
     where = f", sheet {raw.sheet}" if raw.sheet else ""
     st.caption(
@@ -228,7 +228,7 @@ def show_problems(title: str, lines: list[str]) -> None:
 
 
 def invoice_section(deal: Deal, invoice: Invoice, results: ResultsTable) -> None:
-    st.subheader("4. Invoice")
+    st.header("4. Invoice")
     provider, district = deal.provider or "the provider", deal.district or "the district"
     st.caption(messages.markdown_text(f"{invoice.period}, dated {invoice.invoice_date.isoformat()}: "
                              f"{provider} invoices {district}."))
@@ -284,7 +284,7 @@ def main() -> None:
     if raw is None:
         show_problems("This file cannot be read:", problems)
         return
-    st.subheader("2. Columns and rules")
+    st.header("2. Columns and rules")
     columns, column_problems, unchosen = map_columns(deal, raw, current["token"])
     min_sessions, settle_options = rules_section(deal)
     preview_section(raw)

@@ -71,7 +71,7 @@ def outcome_data(name: str) -> dict:
 
 def groups_section() -> tuple[list[str], list]:
     """The groups' editor, their prices, and each outcome's expected rates by group; the editors shown."""
-    st.subheader("Student groups", help=GROUPS_HELP)
+    st.header("Student groups", help=GROUPS_HELP)
     deal = state.current()
     st.caption(f"Name each group, its number of students and its price multiplier. {OTHER_STUDENTS} are the "
                f"rest of the deal's {deal.students:,} students (set on the Deal & split page), at 1.")
@@ -121,7 +121,7 @@ def bands_section() -> tuple[list[str], list]:
     names, builds = [], []
     if not banded:
         return names, builds
-    st.subheader("Bands", help=BANDS_HELP)
+    st.header("Bands", help=BANDS_HELP)
     st.caption("Edit each banded outcome's bands: where each starts, its payout and the share of students "
                "you expect in it. Add a band with the + under its table.")
     for outcome in banded:

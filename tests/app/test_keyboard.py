@@ -138,7 +138,7 @@ def test_a_deal_made_with_the_keyboard_alone(page):
     screenshot(page, "keyboard_rate_card")
 
     go_by_keyboard(page, "Home")
-    expect(page.locator('[data-testid="stMain"] h3', has_text="Keyboard tutoring 2026-27")).to_be_visible()
+    expect(page.locator('[data-testid="stMain"] h2', has_text="Keyboard tutoring 2026-27")).to_be_visible()
     # By hand: 40% of $300,000 is the pool, $120,000; the base is the other $180,000. Rescaled, each
     # outcome has half the pool, $60,000, paid per student achieving: Outcome 1 expects 50% (the blank
     # deal's rate), $30,000; Attendance 80%, $48,000. Expected $180,000 + $30,000 + $48,000 = $258,000;

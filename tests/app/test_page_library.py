@@ -186,7 +186,7 @@ def test_a_new_workspace_shows_its_code_once_and_opens_only_with_it(url):
     act(at)
     assert "Write the code down now" not in successes(at)  # said once
     save(at)
-    assert at.subheader[0].value == "Workspace: Cohort A"
+    assert at.header[0].value == "Workspace: Cohort A"
     other = go(start(), LIBRARY)
     assert not [d for d in other.dataframe if d.value.columns[0] == "Deal"]  # the default workspace is empty
     other.text_input(key=state.LIB_JOIN_NAME).set_value("Cohort A")

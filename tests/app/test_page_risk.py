@@ -318,7 +318,7 @@ def shown_texts(at: AppTest) -> list[str]:
     label and help, and the tables' headings and cells."""
     texts = []
     texts += [element.value for element in (*at.info, *at.warning)]
-    for element in (*at.caption, *at.markdown, *at.subheader):
+    for element in (*at.caption, *at.markdown, *at.header):
         texts += [element.value, element.help or ""]
     for element in (*at.slider, *at.select_slider, *at.number_input, *at.toggle, *at.metric):
         texts += [element.label, element.help or ""]
