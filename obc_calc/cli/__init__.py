@@ -66,6 +66,22 @@ def write_output(path: str, what: str, write: Callable[[str], None]) -> None:
         raise DealError([Problem("", f"cannot write the {what} ({error.strerror})")], path) from None
 
 
+def add_file_command(commands, name: str, what: str, output_help: str, save: Callable) -> None:
+    """A command that writes one file from a deal, `NAME DEAL.json -o FILE`: `save(deal, path)` writes
+    it, and a file that cannot be written is one plain line naming `what` (exit 2)."""
+    def run(args: argparse.Namespace) -> None:
+        from obc_calc.io.dealfile import load_deal
+
+        deal = load_deal(args.deal)
+        write_output(args.output, what, lambda path: save(deal, path))
+        print(terminal_safe(f"Wrote {args.output}"))
+
+    command = commands.add_parser(name, help=COMMANDS[name].help)
+    command.add_argument("deal", help="the deal file (JSON)")
+    command.add_argument("-o", "--output", required=True, help=output_help)
+    command.set_defaults(run=run)
+
+
 class Command(NamedTuple):
     module: str  # in obc_calc.cli; one module may add several commands
     help: str  # the command's line in `--help`

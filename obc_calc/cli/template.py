@@ -1,25 +1,14 @@
 """`template DEAL.json -o TEMPLATE.xlsx`: the results data template for the deal, with its data
 dictionary; filled in, it settles with `invoice` and no column map."""
 
-from __future__ import annotations
-
-import argparse
-
-from obc_calc.cli import COMMANDS, write_output
-from obc_calc.core.limits import terminal_safe
-from obc_calc.io.dealfile import load_deal
+from obc_calc.cli import add_file_command
 
 
-def run(args: argparse.Namespace) -> None:
+def save(deal, path: str) -> None:
     from obc_calc.io.data_template import save_template
 
-    deal = load_deal(args.deal)
-    write_output(args.output, "data template", lambda path: save_template(deal, path))
-    print(terminal_safe(f"Wrote {args.output}"))
+    save_template(deal, path)
 
 
 def add_command(commands) -> None:
-    command = commands.add_parser("template", help=COMMANDS["template"].help)
-    command.add_argument("deal", help="the deal file (JSON)")
-    command.add_argument("-o", "--output", required=True, help="the template to write (.xlsx)")
-    command.set_defaults(run=run)
+    add_file_command(commands, "template", "data template", "the template to write (.xlsx)", save)
