@@ -237,9 +237,9 @@ def probability_inputs(result: sim.SimulationResult) -> tuple[float, float]:
 def expected_and_average(deal, run: risk_tables.RunFigures, trials: int) -> None:
     """The Expected total and the simulated average side by side, and why they differ."""
     left, right = st.columns(2)
-    left.metric("Expected total", widgets.money(run.gap["expected"]), help=EXPECTED_HELP, border=True)
-    difference = run.gap["simulated"] - run.gap["expected"]
-    right.metric("Simulated average total", widgets.money(run.gap["simulated"]), border=True,
+    left.metric("Expected total", widgets.money(run.gap.expected), help=EXPECTED_HELP, border=True)
+    difference = run.gap.simulated - run.gap.expected
+    right.metric("Simulated average total", widgets.money(run.gap.simulated), border=True,
                  delta=f"{widgets.money(difference)} against Expected", delta_color="off")
     st.caption(risk_tables.gap_sentence(run.gap, deal, trials))
 

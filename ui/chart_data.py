@@ -25,9 +25,9 @@ MOST_ROWS = 21
 def axis_format(axis: dict) -> Callable[[object], str]:
     """Dollars where the axis's ticks carry a $, percents where they are percents, else as it is."""
     if axis.get("tickprefix") == "$":
-        return lambda value: widgets.money(value)
+        return widgets.money
     if "%" in axis.get("tickformat", ""):
-        return lambda value: widgets.percent(value)
+        return widgets.percent
     return str
 
 

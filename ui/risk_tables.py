@@ -11,7 +11,7 @@ import pandas as pd
 import obc_calc.core.simulate as sim
 from obc_calc.core.beta import fitted_range
 from obc_calc.core.model import Deal
-from obc_calc.core.risk_summary import mean_gap, settings_summary
+from obc_calc.core.risk_summary import MeanGap, mean_gap, settings_summary
 from obc_calc.core.scenarios import expected
 from obc_calc.core.sensitivity import expected_figure
 from ui import widgets
@@ -35,7 +35,7 @@ class RunFigures:
     curve: pd.DataFrame  # the cumulative chance (sim.cumulative)
     spread: pd.DataFrame  # summary_table
     payments: pd.DataFrame  # expected_payments_table
-    gap: dict  # obc_calc.core.risk_summary.mean_gap
+    gap: MeanGap
 
 
 def run_figures(deal: Deal, result: sim.SimulationResult, bins: int) -> RunFigures:
@@ -97,45 +97,45 @@ def assumptions_text(deal: Deal) -> str:
             "of trials.")
 
 
-def _served_words(gap: dict, deal: Deal) -> str:
-    average = gap["average_served"]
+def _served_words(gap: MeanGap, deal: Deal) -> str:
+    average = gap.average_served
     shown = f"{average:,.0f}" if average == int(average) else f"{average:,.1f}"
     return f"an average of {shown} students served instead of the {deal.students:,} planned"
 
 
-def gap_reasons(gap: dict, deal: Deal) -> list[tuple[float, str]]:
+def gap_reasons(gap: MeanGap, deal: Deal) -> list[tuple[float, str]]:
     """The parts of obc_calc.core.risk_summary.mean_gap that apply, each (dollars, what it is)."""
     reasons = []
-    uneven = [name for name, dollars in gap["uneven"].items() if abs(dollars) >= 0.5]
+    uneven = [name for name, dollars in gap.uneven.items() if abs(dollars) >= 0.5]
     if uneven:
-        reasons.append((sum(gap["uneven"].values()),
+        reasons.append((sum(gap.uneven.values()),
                         f"{', '.join(uneven)} paying unevenly as rates move (a threshold, steps, a cap or "
                         "group prices: the average payment is not the payment at the average rate)"))
-    if abs(gap["served"]) >= 0.5:
-        reasons.append((gap["served"], _served_words(gap, deal)))
-    if abs(gap["missed"]) >= 0.5:
+    if abs(gap.served) >= 0.5:
+        reasons.append((gap.served, _served_words(gap, deal)))
+    if abs(gap.missed) >= 0.5:
         share = widgets.percent(deal.risk.commitments_miss_probability)
-        reasons.append((gap["missed"], f"the {share} of years in which the district misses its commitments "
-                                       f"and pays the full {widgets.money(gap['missed_total'])}"))
-    if abs(gap["penalty_limit"]) >= 0.5:
-        reasons.append((gap["penalty_limit"],
+        reasons.append((gap.missed, f"the {share} of years in which the district misses its commitments "
+                                       f"and pays the full {widgets.money(gap.missed_total)}"))
+    if abs(gap.penalty_limit) >= 0.5:
+        reasons.append((gap.penalty_limit,
                         "the limit on penalties (money given back when penalties would pass it)"))
     return reasons
 
 
-def gap_sentence(gap: dict, deal: Deal, trials: int) -> str:
+def gap_sentence(gap: MeanGap, deal: Deal, trials: int) -> str:
     """Why the simulated average differs from Expected, in one sentence with each part's dollars."""
-    difference = gap["simulated"] - gap["expected"]
-    if gap["chance_band"] == 0:  # no trial differs from another
+    difference = gap.simulated - gap.expected
+    if gap.chance_band == 0:  # no trial differs from another
         return "The simulated average is the Expected total: nothing in this deal varies."
     direction = "above" if difference > 0 else "below"
     noise = (f"{trials:,} simulated years can move an average by chance alone by up to about "
-             f"{widgets.money(gap['chance_band'])} either way")
+             f"{widgets.money(gap.chance_band)} either way")
     reasons = gap_reasons(gap, deal)
     if not reasons:
         return (f"The simulated average is {widgets.money(abs(difference))} {direction} Expected by chance "
                 f"alone: every outcome that varies pays in a straight line, and {noise}.")
-    reasons.append((gap["chance"], "chance"))
+    reasons.append((gap.chance, "chance"))
     parts = [f"{words} {'adds' if dollars > 0 else 'takes off'} {widgets.money(abs(dollars))}"
              for dollars, words in reasons]
     return (f"The simulated average is {widgets.money(abs(difference))} {direction} Expected, which assumes "

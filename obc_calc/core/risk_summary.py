@@ -4,6 +4,8 @@ average differs from the Expected total."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import special
 
@@ -115,7 +117,22 @@ def _reads(deal: Deal, outcome: Outcome) -> np.ndarray:
     return np.interp(figures, *paying_curve(deal, outcome)) if moves_apart(deal, outcome) else figures
 
 
-def mean_gap(deal: Deal, result: SimulationResult) -> dict:
+@dataclass(frozen=True)
+class MeanGap:
+    """The simulated average total against the Expected total, in dollars, part by part (mean_gap)."""
+    expected: float
+    simulated: float
+    uneven: dict[str, float]  # by outcome
+    served: float
+    average_served: float  # students
+    missed: float
+    missed_total: float
+    penalty_limit: float
+    chance: float
+    chance_band: float
+
+
+def mean_gap(deal: Deal, result: SimulationResult) -> MeanGap:
     """Why the simulated average total differs from the Expected total, in dollars, part by part.
 
     Expected has every rate at its expected value, every planned student served and the commitments
@@ -144,10 +161,9 @@ def mean_gap(deal: Deal, result: SimulationResult) -> dict:
     missed = deal.risk.commitments_miss_probability * (missed_total - kept)
     penalty_limit = result.expected_penalty_relief - at_expected.penalty_relief
     explained = sum(uneven.values()) + served + missed + penalty_limit
-    return {
-        "expected": at_expected.total, "simulated": result.total.mean, "uneven": uneven, "served": served,
-        "average_served": (low + high) / 2, "missed": missed, "missed_total": missed_total,
-        "penalty_limit": penalty_limit,
-        "chance": result.total.mean - at_expected.total - explained,
-        "chance_band": 2 * result.total.std / float(np.sqrt(result.trials)),
-    }
+    return MeanGap(
+        expected=at_expected.total, simulated=result.total.mean, uneven=uneven, served=served,
+        average_served=(low + high) / 2, missed=missed, missed_total=missed_total,
+        penalty_limit=penalty_limit, chance=result.total.mean - at_expected.total - explained,
+        chance_band=2 * result.total.std / float(np.sqrt(result.trials)),
+    )

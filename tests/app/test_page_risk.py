@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import obc_calc.core.simulate as sim
 from obc_calc.core.model import Risk
+from obc_calc.core.risk_summary import MeanGap
 from obc_calc.core.scenarios import expected
 from obc_calc.io.dealfile import load_deal
 from tests.app_support import LITERACY, MATH, act, button, edit_table, errors, go, money_box, start, warnings
@@ -419,7 +420,7 @@ def test_a_rerun_unpickles_no_trial_arrays(monkeypatch):
     assert_shows(at, sim.simulate(load_deal(MATH), 250_000, SEED))
 
 
-def a_gap(**parts) -> dict:
+def a_gap(**parts) -> MeanGap:
     """A mean_gap result with nothing but chance, then the parts given: Expected $80,000, a $400 band."""
     gap = {"expected": 80_000.0, "uneven": {"Growth": 0.0, "Score": 0.0}, "served": 0.0,
            "average_served": 100, "missed": 0.0, "missed_total": 100_000.0, "penalty_limit": 0.0,
@@ -427,7 +428,7 @@ def a_gap(**parts) -> dict:
     gap |= parts
     gap["simulated"] = (gap["expected"] + sum(gap["uneven"].values()) + gap["served"] + gap["missed"]
                         + gap["penalty_limit"] + gap["chance"])
-    return gap
+    return MeanGap(**gap)
 
 
 def test_an_average_off_by_chance_alone_says_so():
