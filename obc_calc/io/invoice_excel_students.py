@@ -25,20 +25,15 @@ from obc_calc.core.limits import FORMULA_STARTS
 from obc_calc.core.model import Deal
 from obc_calc.io.invoice_excel_detail import BOLD
 from obc_calc.io.results_file import ResultsTable
-from obc_calc.io.workbook_notes import WRAP, wrapped_height
+from obc_calc.io.workbook_notes import WRAP, as_text, wrapped_height
 
 BLOCK_ROWS = 5_000  # rows turned into XML at a time: memory stays small for a million students
 END_OF_DATA = b"</sheetData>"
 
 
 def text_cell(ws, text: str) -> WriteOnlyCell:
-    """Text as a string cell, as obc_calc.io.workbook.put_text writes it: openpyxl would take a leading
-    '=' as a formula, and Excel keeps a quote-prefixed cell text when someone edits it."""
-    cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", text))
-    cell.data_type = "s"
-    if cell.value.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
-    return cell
+    """Text as a write-only string cell, by the rule every workbook's text follows (as_text)."""
+    return as_text(WriteOnlyCell(ws), text)
 
 
 def write_header(sheet, deal: Deal, results: ResultsTable) -> None:

@@ -107,14 +107,18 @@ def _fit_wrapped(ws) -> None:
                 cell.alignment = Alignment(horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top")
 
 
-def put_text(ws, row: int, column: int, text: str | None):
-    """User text as a string cell: openpyxl would take a leading '=' as a formula."""
-    cell = ws.cell(row, column)
+def as_text(cell, text: str | None):
+    """User text in `cell` (a sheet's cell or a write-only one) as a string: openpyxl would take a
+    leading '=' as a formula, and characters a workbook cannot hold are left out."""
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", text or "")
     cell.data_type = "s"
     if cell.value.startswith(FORMULA_STARTS):
         cell.quotePrefix = True  # the cell style's quotePrefix: Excel keeps it text when edited
     return cell
+
+
+def put_text(ws, row: int, column: int, text: str | None):
+    return as_text(ws.cell(row, column), text)
 
 
 def put_input_text(ws, row: int, column: int, text: str | None):
