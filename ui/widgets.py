@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from obc_calc.core import money as core_money
 from obc_calc.core import report
 from obc_calc.core.bases import LABELS
 from obc_calc.core.flags import Flag
-from obc_calc.core.limits import MAX_STUDENTS
+from obc_calc.core.limits import MAX_STUDENTS, file_slug
 from obc_calc.core.model import Deal
 from obc_calc.core.scenarios import ScenarioResult
 from ui import state
@@ -75,7 +73,7 @@ def percent_or_dash(value: float | None) -> str:
 
 def slug(text: str, empty: str) -> str:
     """A file name from a deal's name: 'Math Tutoring 2026-27' -> 'math_tutoring_2026_27'."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or empty
+    return file_slug(text, "_") or empty
 
 
 def parties(deal: Deal) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 # Money and counts: every figure stays exact in cents as a float (2**53 cents is about $90 trillion).
 MAX_MONEY = 10_000_000_000_000.0  # $10 trillion, exclusive
@@ -70,6 +71,14 @@ def has_control_characters(text: str) -> bool:
 def terminal_safe(text: str) -> str:
     """Text for a terminal: escape and other control codes replaced, so output cannot drive it."""
     return _TERMINAL.sub("?", text)
+
+
+def file_slug(text: str, separator: str) -> str:
+    """Text as part of a file name: lowercase ASCII letters and digits joined by `separator`, so no
+    name can hold a path or a character a file system refuses ('Math Tutoring 2026-27' ->
+    'math-tutoring-2026-27'). Accented letters keep their base letter ('é' -> 'e'); may be empty."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", separator, plain).strip(separator)
 
 
 def finite_number(text: str, what: str, low: float, high: float) -> float:

@@ -13,8 +13,6 @@ The invoice's views (JSON, text, table) are in obc_calc.core.report; its CSV in 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,7 +22,7 @@ import numpy as np
 from obc_calc.core.bases import BASES
 from obc_calc.core.errors import DealError, Problem
 from obc_calc.core.groups import OTHER_STUDENTS, unit_price
-from obc_calc.core.limits import MAX_NAME_CHARS, has_control_characters, shown
+from obc_calc.core.limits import MAX_NAME_CHARS, file_slug, has_control_characters, shown
 from obc_calc.core.model import Deal, Outcome, Term
 from obc_calc.core.money import cents, cents_down, excel_number, money
 from obc_calc.core.scenarios import base_due
@@ -147,16 +145,10 @@ def file_stem(deal_name: str, period: str) -> str:
     'middle-school-math-tutoring-2026-27-settle-up'. Only ASCII letters, digits and hyphens, so no
     name can hold a path or a character a file system refuses; the deal's name is not repeated
     when the period starts with it."""
-    deal, text = _slug(deal_name), _slug(period)
+    deal, text = file_slug(deal_name, "-"), file_slug(period, "-")
     repeats = text == deal or text.startswith(f"{deal}-")
     stem = text if repeats else f"{deal}-{text}".strip("-")
     return stem[:MAX_STEM_CHARS].strip("-") or "invoice"
-
-
-def _slug(text: str) -> str:
-    # Accented letters keep their base letter ('é' -> 'e') rather than becoming a hyphen.
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def settle(deal: Deal, results: ResultsTable, options: SettleOptions | None = None) -> Invoice:
