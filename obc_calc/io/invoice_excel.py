@@ -27,7 +27,7 @@ from obc_calc.core.bases import BASES, Refs
 from obc_calc.core.groups import groups
 from obc_calc.core.model import Deal, Outcome
 from obc_calc.core.money import excel_number
-from obc_calc.core.settle import Invoice
+from obc_calc.core.settle import MISSING_RULE_WORDS, Invoice
 from obc_calc.io import invoice_excel_detail as detail
 from obc_calc.io.invoice_excel_detail import BOLD, MONEY, PERCENT, PRICE
 from obc_calc.io.invoice_excel_students import quote_style, student_rows, text_cell, with_rows, write_header
@@ -54,7 +54,6 @@ WIDTHS = [30, 18, 13, 9, 14, 11, 12, 10, 10, 10, 9, 9, 9, 14, 34]
 WRAPPED = ("Outcome", "Basis", "Threshold", "How it pays")  # text columns that wrap; headers wrap too
 FIT = Alignment(shrink_to_fit=True)
 FLAG_THRESHOLD = "marked achieved (1 on the Students sheet)"  # a yes/no outcome's threshold, in words
-MISSING_RULE_WORDS = {"excluded": "excluded", "not_achieved": "counted as not achieved"}
 
 
 def invoice_workbook(deal: Deal, invoice: Invoice, results: ResultsTable) -> bytes:
@@ -192,8 +191,8 @@ def _write_terms(sheet: _Sheet, deal: Deal, invoice: Invoice, results: ResultsTa
          None),
         ("commitments", "District commitments met (yes/no)", "yes" if invoice.commitments_met else "no",
          None),
-        ("missing", "Missing values: excluded, or counted as not achieved",
-         MISSING_RULE_WORDS.get(invoice.missing_rule, invoice.missing_rule), None),
+        ("missing", "Missing values: " + ", or ".join(MISSING_RULE_WORDS.values()),
+         MISSING_RULE_WORDS[invoice.missing_rule], None),
         ("min_sessions", "Minimum sessions to count as served",
          results.min_sessions if results.min_sessions is not None else "n/a (served is a 1/0 flag)", None),
         ("in_file", "Students in the file", _Formula(f"=ROWS({_students_range(1, last_row)})"), "#,##0"),
@@ -215,7 +214,7 @@ def _write_outcome(sheet: _Sheet, outcome: Outcome, place: detail.Place, given: 
     # The deal's own count; left to follow the students input when the outcome is open to all.
     in_deal = outcome.eligible_students or _Formula(f"={B['students']}")
     record = BASES[outcome.basis]
-    missing_rule = f'IF({B["missing"]}="excluded",{ref["Missing"]},0)'
+    missing_rule = f'IF({B["missing"]}="{MISSING_RULE_WORDS["excluded"]}",{ref["Missing"]},0)'
     earned = f'ROUND(IF({B["commitments"]}="yes",{_pay(outcome, ref, refs)},{ref["Allocation"]}),2)'
     payment = f'=MIN({earned},ROUNDDOWN({ref["Allocation"]},2))'
     divisor = f"({refs.weighted})" if refs and refs.weighted else ref["Eligible in deal"]

@@ -273,10 +273,10 @@ def test_group_names_that_look_like_wildcards_or_formulas_count_by_number(tmp_pa
     assert book["Students"].cell(4, 5).data_type == "s"
 
 
-@pytest.mark.parametrize(("options", "words"), [({}, "excluded"), ({"missing": "not_achieved"},
+@pytest.mark.parametrize(("options", "words"), [({}, "left out of the rate"), ({"missing": "not_achieved"},
                                                                    "counted as not achieved")])
 def test_the_invoice_shows_words_and_prints_on_letter_one_page_wide(tmp_path, options, words):
-    """Basis and missing-value rule in the app's words (the formulas still read "excluded"); each
+    """Basis and missing-value rule in the app's words, which the formulas read too; each
     sheet on Letter paper, one page wide, its header row on every page."""
     deal = every_basis_deal()
     invoice, workbook = build(deal, every_basis_results(33, missing=3), **options)
