@@ -79,13 +79,14 @@ with st.expander("How to use it", expanded=False):
     )
 
 st.header("Choose a deal")
-columns = st.columns(len(state.SAMPLES) + 1)
-for column, name in zip(columns, state.SAMPLES, strict=False):
-    column.button(name, on_click=library_state.ask_first, args=(f"the sample deal {name}", open_sample, name),
-                  width="stretch", help=f"{state.SAMPLE_NOTES[name]} Replaces the current deal.")
-columns[-1].button("Start blank", on_click=library_state.ask_first, args=("a blank deal", open_blank),
-                   width="stretch", icon=":material/add:",
-                   help="Replace the current deal with a minimal one-outcome deal to fill in.")
+# One row of buttons each as wide as its name, wrapping on a narrow screen: no name is cut short.
+with st.container(horizontal=True):
+    for name in state.SAMPLES:
+        st.button(name, on_click=library_state.ask_first, args=(f"the sample deal {name}", open_sample, name),
+                  help=f"{state.SAMPLE_NOTES[name]} Replaces the current deal.")
+    st.button("Start blank", on_click=library_state.ask_first, args=("a blank deal", open_blank),
+              icon=":material/add:",
+              help="Replace the current deal with a minimal one-outcome deal to fill in.")
 st.file_uploader(
     "Upload a deal file (JSON) or a budget workbook (Excel .xlsx)", type=["json", "xlsx"], key=state.UPLOAD,
     on_change=open_upload,

@@ -97,3 +97,15 @@ def test_a_new_student_group_with_students_and_no_name_is_refused_naming_it(lapt
     type_in_new_row(laptop, 1, 1, 1, "100")  # the rate card is the first table
     shown = " ".join(laptop.locator(ERRORS).all_inner_texts())
     assert "row 1, name: A name needs at least one character other than spaces" in shown, shown
+
+
+# The buttons' labels in the main area that are wider than their box, so cut short with an ellipsis.
+CUT_SHORT = """() => [...document.querySelectorAll('[data-testid="stMain"] button *')]
+    .filter(e => getComputedStyle(e).textOverflow === "ellipsis" && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.textContent.trim())"""
+
+
+def test_the_sample_deals_buttons_show_their_whole_names(laptop):
+    go_to(laptop, "Home")
+    assert laptop.get_by_role("button", name="Reading, priced by group").is_visible()
+    assert laptop.evaluate(CUT_SHORT) == []
